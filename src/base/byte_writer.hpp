@@ -1,0 +1,72 @@
+// ByteWriter: the only way Cachet builds wire bytes.
+//
+// Two modes: growable (owns a Bytes, with a size cap) and fixed-capacity
+// (writes into a caller's span and never allocates — the record path uses
+// this). Errors are sticky: the first overflow or bad length puts the writer in
+// an error state, later writes do nothing, and status()/take() report it, so a
+// serializer writes its fields and checks once. Length prefixes are opened
+// with begin_prefix() and patched by end_prefix(); a length that does not fit
+// its prefix is an error, never a silent truncation.
+#pragma once
+
+#include <cachet/error.hpp>
+
+#include "base/bytes.hpp"
+
+namespace cachet {
+
+class ByteWriter {
+ public:
+  // Growable buffers are capped so that no computed size can exhaust memory.
+  static constexpr size_t kDefaultMaxSize = size_t{1} << 24;
+
+  // A marker for an open length prefix; pass it back to end_prefix().
+  struct Prefix {
+    size_t offset;
+    size_t width;
+  };
+
+  explicit ByteWriter(size_t max_size = kDefaultMaxSize) : max_size_(max_size) {}
+  explicit ByteWriter(MutableByteSpan fixed) noexcept
+      : fixed_(fixed), is_fixed_(true), max_size_(fixed.size()) {}
+
+  void u8(uint8_t v) noexcept { big_endian(v, 1); }
+  void u16(uint16_t v) noexcept { big_endian(v, 2); }
+  void u24(uint32_t v) noexcept;
+  void u32(uint32_t v) noexcept { big_endian(v, 4); }
+  void u48(uint64_t v) noexcept;
+  void u64(uint64_t v) noexcept { big_endian(v, 8); }
+  void bytes(ByteSpan data) noexcept;
+  // Reserves n bytes and returns them for the caller to fill (e.g. an AEAD
+  // writing in place); empty on error.
+  MutableByteSpan reserve(size_t n) noexcept;
+
+  Prefix begin_prefix(size_t width) noexcept;
+  void end_prefix(Prefix prefix) noexcept;
+  // Writes `data` behind a `width`-byte length prefix.
+  void prefixed_bytes(size_t width, ByteSpan data) noexcept;
+
+  size_t size() const noexcept { return size_; }
+  ByteSpan written() const noexcept;
+  // Error state, or kInternal when a prefix is still open.
+  Result<void> status() const noexcept;
+  // Growable mode: hands over the bytes (or the error).
+  Result<Bytes> take();
+
+ private:
+  void big_endian(uint64_t v, size_t width) noexcept;
+  uint8_t* grow(size_t n) noexcept;
+  void fail(Error e) noexcept {
+    if (error_.code() == ErrorCode::kOk) error_ = e;
+  }
+
+  Bytes owned_;
+  MutableByteSpan fixed_;
+  bool is_fixed_ = false;
+  size_t max_size_;
+  size_t size_ = 0;
+  size_t open_prefixes_ = 0;
+  Error error_{ErrorCode::kOk};
+};
+
+}  // namespace cachet

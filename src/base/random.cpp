@@ -1,0 +1,70 @@
+#include "base/random.hpp"
+
+#include <errno.h>
+#include <sys/random.h>
+
+namespace cachet {
+
+Result<void> SystemRandom::fill(MutableByteSpan out) {
+  size_t done = 0;
+  while (done < out.size()) {
+    ssize_t n = getrandom(out.data() + done, out.size() - done, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Error(ErrorCode::kRandomFailure, "getrandom failed");
+    }
+    done += static_cast<size_t>(n);
+  }
+  return ok();
+}
+
+SystemRandom& SystemRandom::instance() {
+  static SystemRandom random;
+  return random;
+}
+
+namespace {
+uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+uint64_t splitmix64(uint64_t& state) {
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+}  // namespace
+
+void DeterministicRandom::reseed(uint64_t seed) noexcept {
+  for (auto& s : s_) s = splitmix64(seed);
+}
+
+uint64_t DeterministicRandom::next_u64() noexcept {
+  const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+  const uint64_t t = s_[1] << 17;
+  s_[2] ^= s_[0];
+  s_[3] ^= s_[1];
+  s_[1] ^= s_[2];
+  s_[0] ^= s_[3];
+  s_[2] ^= t;
+  s_[3] = rotl(s_[3], 45);
+  return result;
+}
+
+uint64_t DeterministicRandom::uniform(uint64_t bound) noexcept {
+  if (bound == 0) return 0;
+  // Rejection sampling removes modulo bias.
+  const uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+  uint64_t v;
+  do v = next_u64(); while (v >= limit);
+  return v % bound;
+}
+
+Result<void> DeterministicRandom::fill(MutableByteSpan out) {
+  size_t i = 0;
+  while (i < out.size()) {
+    uint64_t v = next_u64();
+    for (int k = 0; k < 8 && i < out.size(); ++k, ++i) out[i] = static_cast<uint8_t>(v >> (8 * k));
+  }
+  return ok();
+}
+
+}  // namespace cachet

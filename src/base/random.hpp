@@ -1,0 +1,45 @@
+// Randomness, injected. Production code uses SystemRandom (getrandom(2)); tests
+// and fuzzing use DeterministicRandom so that every run can be replayed.
+#pragma once
+
+#include <cachet/error.hpp>
+
+#include <cstdint>
+
+#include "base/bytes.hpp"
+
+namespace cachet {
+
+class Random {
+ public:
+  virtual ~Random() = default;
+  // Fills `out` entirely or fails; never returns partially random output.
+  [[nodiscard]] virtual Result<void> fill(MutableByteSpan out) = 0;
+};
+
+// The kernel CSPRNG through getrandom(2), retrying on EINTR and short reads.
+class SystemRandom final : public Random {
+ public:
+  Result<void> fill(MutableByteSpan out) override;
+  // A process-wide instance (stateless, thread-safe).
+  static SystemRandom& instance();
+};
+
+// NOT cryptographically secure: a seeded xoshiro256** stream for tests and
+// fuzzers, identical on every platform for the same seed.
+class DeterministicRandom final : public Random {
+ public:
+  explicit DeterministicRandom(uint64_t seed) { reseed(seed); }
+  Result<void> fill(MutableByteSpan out) override;
+  uint64_t next_u64() noexcept;
+  // Uniform in [0, bound) for bound > 0 (tests use this to draw impairments).
+  uint64_t uniform(uint64_t bound) noexcept;
+  // A double in [0, 1).
+  double unit() noexcept { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+  void reseed(uint64_t seed) noexcept;
+
+ private:
+  uint64_t s_[4];
+};
+
+}  // namespace cachet
