@@ -1,0 +1,156 @@
+#include "record/protection.hpp"
+
+#include <cstring>
+
+#include "base/byte_writer.hpp"
+
+namespace cachet::record {
+
+using crypto::AeadAlgorithm;
+using crypto::AeadMode;
+
+namespace {
+// The largest additional data: 8 + 1 + 1 + 1 + 2 + 2 + 6 + 255 + 2.
+constexpr size_t kMaxAdditionalData = 23 + kMaxCidSize;
+}  // namespace
+
+size_t fixed_iv_size(AeadAlgorithm alg) noexcept {
+  return crypto::aead_params(alg).mode == AeadMode::kChaCha20Poly1305 ? 12 : 4;
+}
+
+size_t explicit_nonce_size(AeadAlgorithm alg) noexcept {
+  return crypto::aead_params(alg).mode == AeadMode::kChaCha20Poly1305 ? 0 : 8;
+}
+
+RecordProtection::RecordProtection(AeadAlgorithm alg, crypto::Aead aead, ByteSpan fixed_iv) noexcept
+    : alg_(alg),
+      aead_(std::move(aead)),
+      fixed_iv_{},
+      fixed_iv_size_(fixed_iv.size()),
+      explicit_nonce_size_(explicit_nonce_size(alg)),
+      tag_size_(crypto::aead_params(alg).tag_size) {
+  std::memcpy(fixed_iv_, fixed_iv.data(), fixed_iv.size());
+}
+
+Result<RecordProtection> RecordProtection::create(AeadAlgorithm alg, ByteSpan key, ByteSpan fixed_iv) {
+  if (fixed_iv.size() != fixed_iv_size(alg)) {
+    return Error(ErrorCode::kInvalidArgument, "fixed IV has the wrong length for the AEAD");
+  }
+  CACHET_ASSIGN_OR_RETURN(crypto::Aead aead, crypto::Aead::create(alg, key));
+  return RecordProtection(alg, std::move(aead), fixed_iv);
+}
+
+size_t RecordProtection::expansion(bool with_cid) const noexcept {
+  return explicit_nonce_size_ + tag_size_ + (with_cid ? 1 : 0);
+}
+
+size_t RecordProtection::nonce(const RecordHeader& h, uint8_t out[12]) const noexcept {
+  uint8_t seq64[8];
+  seq64[0] = static_cast<uint8_t>(h.epoch.value >> 8);
+  seq64[1] = static_cast<uint8_t>(h.epoch.value);
+  for (int i = 0; i < 6; ++i) seq64[2 + i] = static_cast<uint8_t>(h.sequence.value() >> (8 * (5 - i)));
+  if (explicit_nonce_size_ == 0) {
+    // RFC 7905 §2: the padded 64-bit sequence XORed into the 12-byte IV.
+    std::memcpy(out, fixed_iv_, 12);
+    for (int i = 0; i < 8; ++i) out[4 + i] ^= seq64[i];
+  } else {
+    // RFC 5288 §3 / RFC 6655 §3: salt || nonce_explicit (= epoch || seq).
+    std::memcpy(out, fixed_iv_, 4);
+    std::memcpy(out + 4, seq64, 8);
+  }
+  return 12;
+}
+
+size_t RecordProtection::additional_data(const RecordHeader& h, size_t plaintext_len, uint8_t* out) noexcept {
+  ByteWriter w(MutableByteSpan(out, kMaxAdditionalData));
+  if (h.cid.empty()) {
+    // RFC 6347 §4.1.2.1 / RFC 5246 §6.2.3.3.
+    w.u16(h.epoch.value);
+    w.u48(h.sequence.value());
+    w.u8(static_cast<uint8_t>(h.type));
+    w.u16(h.version);
+    w.u16(static_cast<uint16_t>(plaintext_len));
+  } else {
+    // RFC 9146 §5.2.
+    w.u64(UINT64_MAX);  // seq_num_placeholder
+    w.u8(static_cast<uint8_t>(ContentType::kTls12Cid));
+    w.u8(static_cast<uint8_t>(h.cid.size()));
+    w.u8(static_cast<uint8_t>(ContentType::kTls12Cid));
+    w.u16(h.version);
+    w.u16(h.epoch.value);
+    w.u48(h.sequence.value());
+    w.bytes(h.cid);
+    w.u16(static_cast<uint16_t>(plaintext_len));  // length_of_DTLSInnerPlaintext
+  }
+  return w.size();
+}
+
+Result<size_t> RecordProtection::seal(const RecordHeader& in, ByteSpan payload,
+                                      MutableByteSpan out) const noexcept {
+  if (payload.size() > kMaxPlaintextSize) return Error(ErrorCode::kLengthTooLarge, "record payload over 2^14");
+  if (in.cid.size() > kMaxCidSize) return Error(ErrorCode::kInvalidArgument, "CID too long");
+  const bool with_cid = !in.cid.empty();
+  const size_t inner_len = payload.size() + (with_cid ? 1 : 0);
+  const size_t fragment_len = explicit_nonce_size_ + inner_len + tag_size_;
+  const size_t total = header_size(in.cid.size()) + fragment_len;
+  if (out.size() < total) return Error(ErrorCode::kBufferTooSmall, "record does not fit the output");
+
+  RecordHeader h = in;
+  h.length = static_cast<uint16_t>(fragment_len);
+  RecordHeader ad_header = in;  // the AAD uses the real type for plain records
+  if (with_cid) h.type = ContentType::kTls12Cid;
+
+  ByteWriter w(out.first(total));
+  write_header(w, h);
+  uint8_t nonce_bytes[12];
+  nonce(h, nonce_bytes);
+  w.bytes(ByteSpan(nonce_bytes + 4, explicit_nonce_size_));
+  MutableByteSpan body = w.reserve(inner_len);
+  MutableByteSpan tag = w.reserve(tag_size_);
+  CACHET_TRY(w.status());
+
+  std::memmove(body.data(), payload.data(), payload.size());
+  if (with_cid) body[payload.size()] = static_cast<uint8_t>(in.type);  // DTLSInnerPlaintext.real_type
+
+  uint8_t ad[kMaxAdditionalData];
+  const size_t ad_len = additional_data(ad_header, inner_len, ad);
+  CACHET_TRY(aead_.seal(ByteSpan(nonce_bytes, 12), ByteSpan(ad, ad_len), body, tag));
+  return total;
+}
+
+Result<OpenedRecord> RecordProtection::open(const RecordHeader& h, MutableByteSpan fragment) const noexcept {
+  if (fragment.size() < explicit_nonce_size_ + tag_size_) {
+    return Error(ErrorCode::kDecodeError, "record shorter than nonce and tag");
+  }
+  const bool with_cid = h.type == ContentType::kTls12Cid;
+  uint8_t nonce_bytes[12];
+  std::memcpy(nonce_bytes, fixed_iv_, fixed_iv_size_);
+  if (explicit_nonce_size_ != 0) {
+    // The explicit nonce is whatever the sender put there; the AEAD check
+    // authenticates it (it is part of the nonce).
+    std::memcpy(nonce_bytes + 4, fragment.data(), 8);
+  } else {
+    nonce(h, nonce_bytes);
+  }
+  MutableByteSpan body = fragment.subspan(explicit_nonce_size_, fragment.size() - explicit_nonce_size_ - tag_size_);
+  ByteSpan tag = fragment.last(tag_size_);
+  if (body.size() > kMaxPlaintextSize + (with_cid ? 256 : 0)) {
+    return Error(ErrorCode::kLengthTooLarge, "plaintext over 2^14");
+  }
+  uint8_t ad[kMaxAdditionalData];
+  const size_t ad_len = additional_data(h, body.size(), ad);
+  CACHET_TRY(aead_.open(ByteSpan(nonce_bytes, 12), ByteSpan(ad, ad_len), body, tag));
+
+  if (!with_cid) return OpenedRecord{h.type, body};
+
+  // RFC 9146 §4: strip the zero padding; the last non-zero byte is real_type.
+  size_t end = body.size();
+  while (end > 0 && body[end - 1] == 0) --end;
+  if (end == 0) return Error(ErrorCode::kDecodeError, "DTLSInnerPlaintext without a content type");
+  const auto real_type = static_cast<ContentType>(body[end - 1]);
+  MutableByteSpan content = body.first(end - 1);
+  if (content.size() > kMaxPlaintextSize) return Error(ErrorCode::kLengthTooLarge, "plaintext over 2^14");
+  return OpenedRecord{real_type, content};
+}
+
+}  // namespace cachet::record

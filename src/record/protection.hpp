@@ -1,0 +1,75 @@
+// DTLS 1.2 AEAD record protection (one epoch, one direction).
+//
+// Nonces:
+//   AES-GCM, AES-CCM(-8): salt(4) || nonce_explicit(8), the explicit part sent
+//     in the record and set to epoch || sequence (RFC 5288 §3, RFC 6655 §3,
+//     RFC 6347 §4.1.2.1), so it is unique per key without any state.
+//   ChaCha20-Poly1305: fixed_iv(12) XOR (0^32 || epoch || sequence)
+//     (RFC 7905 §2, with the DTLS 64-bit sequence of RFC 6347 §4.1).
+// Additional data:
+//   plain records: epoch || seq || type || version || plaintext length
+//     (RFC 5246 §6.2.3.3 with RFC 6347 §4.1.2.1);
+//   tls12_cid records: 8 x 0xff || 25 || cid_length || 25 || version || epoch
+//     || seq || cid || length of DTLSInnerPlaintext (RFC 9146 §5.2), and the
+//     plaintext is the DTLSInnerPlaintext content || real_type || zeros.
+#pragma once
+
+#include <cachet/error.hpp>
+
+#include "base/bytes.hpp"
+#include "base/secure.hpp"
+#include "crypto/aead.hpp"
+#include "record/header.hpp"
+
+namespace cachet::record {
+
+// Length of the fixed (implicit) IV from the key block (RFC 5246 §6.3).
+size_t fixed_iv_size(crypto::AeadAlgorithm alg) noexcept;
+// Length of the explicit nonce carried in each record.
+size_t explicit_nonce_size(crypto::AeadAlgorithm alg) noexcept;
+
+struct OpenedRecord {
+  ContentType type;           // the real content type
+  MutableByteSpan plaintext;  // a view into the decrypted fragment
+};
+
+class RecordProtection {
+ public:
+  static Result<RecordProtection> create(crypto::AeadAlgorithm alg, ByteSpan key, ByteSpan fixed_iv);
+
+  crypto::AeadAlgorithm algorithm() const noexcept { return alg_; }
+  // Bytes a payload grows by: explicit nonce + tag, plus the real_type byte of
+  // a DTLSInnerPlaintext when the record carries a CID.
+  size_t expansion(bool with_cid) const noexcept;
+
+  // Writes header and protected fragment into `out`. `header` gives type (the
+  // real type; the outer type becomes tls12_cid when header.cid is
+  // non-empty), version, epoch, sequence and cid; its length is computed.
+  // Returns the record size. kBufferTooSmall when `out` is too small,
+  // kLengthTooLarge for a payload over 2^14.
+  Result<size_t> seal(const RecordHeader& header, ByteSpan payload, MutableByteSpan out) const noexcept;
+
+  // Decrypts `fragment` (the record body, modified in place) of a record with
+  // `header`, as parsed. Fails with kDecodeError (too short, empty inner
+  // plaintext), kAuthenticationFailed, or kLengthTooLarge (plaintext > 2^14).
+  Result<OpenedRecord> open(const RecordHeader& header, MutableByteSpan fragment) const noexcept;
+
+ private:
+  RecordProtection(crypto::AeadAlgorithm alg, crypto::Aead aead, ByteSpan fixed_iv) noexcept;
+  size_t nonce(const RecordHeader& header, uint8_t out[12]) const noexcept;
+  static size_t additional_data(const RecordHeader& header, size_t plaintext_len, uint8_t* out) noexcept;
+
+  crypto::AeadAlgorithm alg_;
+  crypto::Aead aead_;
+  uint8_t fixed_iv_[12];
+  size_t fixed_iv_size_;
+  size_t explicit_nonce_size_;
+  size_t tag_size_;
+
+ public:
+  ~RecordProtection() { secure_wipe(fixed_iv_, sizeof fixed_iv_); }
+  RecordProtection(RecordProtection&&) noexcept = default;
+  RecordProtection& operator=(RecordProtection&&) noexcept = default;
+};
+
+}  // namespace cachet::record

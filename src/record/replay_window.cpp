@@ -1,0 +1,63 @@
+#include "record/replay_window.hpp"
+
+namespace cachet::record {
+
+ReplayWindow::ReplayWindow(size_t size) noexcept {
+  if (size < 64) size = 64;
+  if (size > kMaxSize) size = kMaxSize;
+  size_ = (size + 63) / 64 * 64;
+}
+
+void ReplayWindow::reset() noexcept {
+  any_ = false;
+  highest_ = 0;
+  bits_.fill(0);
+}
+
+ReplayWindow::Verdict ReplayWindow::check(SequenceNumber seq) const noexcept {
+  const uint64_t s = seq.value();
+  if (!any_ || s > highest_) return Verdict::kFresh;
+  const uint64_t offset = highest_ - s;
+  // RFC 6347 §4.1.2.6: left of the window is rejected.
+  if (offset >= size_) return Verdict::kTooOld;
+  return bit(offset) ? Verdict::kDuplicate : Verdict::kFresh;
+}
+
+void ReplayWindow::shift(uint64_t by) noexcept {
+  const size_t words = size_ / 64;
+  if (by >= size_) {
+    for (size_t i = 0; i < words; ++i) bits_[i] = 0;
+    return;
+  }
+  const size_t word_shift = static_cast<size_t>(by / 64);
+  const unsigned bit_shift = static_cast<unsigned>(by % 64);
+  for (size_t i = words; i-- > 0;) {
+    uint64_t v = 0;
+    if (i >= word_shift) {
+      v = bits_[i - word_shift] << bit_shift;
+      if (bit_shift != 0 && i > word_shift) v |= bits_[i - word_shift - 1] >> (64 - bit_shift);
+    }
+    bits_[i] = v;
+  }
+}
+
+void ReplayWindow::mark(SequenceNumber seq) noexcept {
+  const uint64_t s = seq.value();
+  if (!any_) {
+    any_ = true;
+    highest_ = s;
+    bits_.fill(0);
+    bits_[0] = 1;
+    return;
+  }
+  if (s > highest_) {
+    shift(s - highest_);
+    highest_ = s;
+    bits_[0] |= 1;
+    return;
+  }
+  const uint64_t offset = highest_ - s;
+  if (offset < size_) bits_[offset / 64] |= uint64_t{1} << (offset % 64);
+}
+
+}  // namespace cachet::record

@@ -1,0 +1,45 @@
+// Anti-replay window (RFC 6347 §4.1.2.6).
+//
+// check() is read-only and may be called on unauthenticated records; mark() is
+// called only after a record has been authenticated. Keeping them apart is
+// what stops a forged record with a huge sequence number from sliding the
+// window (OpenSSL CVE-2016-2181).
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "record/types.hpp"
+
+namespace cachet::record {
+
+class ReplayWindow {
+ public:
+  static constexpr size_t kDefaultSize = 64;
+  static constexpr size_t kMaxSize = 1024;
+
+  enum class Verdict : uint8_t { kFresh, kDuplicate, kTooOld };
+
+  // size is clamped to [kDefaultSize/2 .. kMaxSize] and rounded up to 64.
+  explicit ReplayWindow(size_t size = kDefaultSize) noexcept;
+
+  size_t size() const noexcept { return size_; }
+  Verdict check(SequenceNumber seq) const noexcept;
+  void mark(SequenceNumber seq) noexcept;
+  // Highest sequence number marked so far (meaningful once any is marked).
+  bool empty() const noexcept { return !any_; }
+  SequenceNumber highest() const noexcept { return SequenceNumber(highest_); }
+  void reset() noexcept;
+
+ private:
+  bool bit(uint64_t offset) const noexcept { return bits_[offset / 64] >> (offset % 64) & 1; }
+  void shift(uint64_t by) noexcept;
+
+  size_t size_;
+  bool any_ = false;
+  uint64_t highest_ = 0;
+  // Bit i set: highest_ - i has been received.
+  std::array<uint64_t, kMaxSize / 64> bits_{};
+};
+
+}  // namespace cachet::record
