@@ -15,6 +15,7 @@ struct Instant {
   friend constexpr bool operator==(Instant a, Instant b) = default;
   friend constexpr auto operator<=>(Instant a, Instant b) = default;
   friend constexpr Instant operator+(Instant a, Duration d) { return Instant{a.since_origin + d}; }
+  friend constexpr Instant operator-(Instant a, Duration d) { return Instant{a.since_origin - d}; }
   friend constexpr Duration operator-(Instant a, Instant b) { return a.since_origin - b.since_origin; }
 };
 

@@ -72,6 +72,15 @@ class RecordSink {
   virtual void on_record(const Record& record) = 0;
 };
 
+// What the handshake's fragmenter needs from the record layer: how many bytes
+// protection adds at an epoch, and sealing one record.
+class RecordSealer {
+ public:
+  virtual ~RecordSealer() = default;
+  virtual size_t overhead(Epoch epoch) const noexcept = 0;
+  virtual Result<size_t> seal(Epoch epoch, ContentType type, ByteSpan payload, MutableByteSpan out) = 0;
+};
+
 struct RecordLayerConfig {
   size_t replay_window = ReplayWindow::kDefaultSize;
   // RFC 6347 §4.1: the previous epoch MAY be kept for up to the MSL (2 min)
@@ -79,7 +88,7 @@ struct RecordLayerConfig {
   Duration previous_epoch_linger = std::chrono::seconds(120);
 };
 
-class RecordLayer {
+class RecordLayer final : public RecordSealer {
  public:
   // Caps on what a peer can make us hold for an epoch we cannot read yet.
   static constexpr size_t kMaxFutureRecords = 8;
@@ -113,7 +122,7 @@ class RecordLayer {
   // and the next sequence number of that epoch, into `out`. Returns its size.
   // kSequenceExhausted once the epoch's last sequence number has been used;
   // kWrongState for an epoch that is not available.
-  Result<size_t> seal(Epoch epoch, ContentType type, ByteSpan payload, MutableByteSpan out);
+  Result<size_t> seal(Epoch epoch, ContentType type, ByteSpan payload, MutableByteSpan out) override;
 
   // Moves the current write epoch's next sequence number forward (never
   // back, so no number is reused). RFC 6347 §4.2.1: a server answering a
@@ -122,7 +131,7 @@ class RecordLayer {
 
   // Record bytes added to a payload sent at `epoch` (header, CID, explicit
   // nonce, tag, inner type): what the fragmenter subtracts from the MTU.
-  size_t overhead(Epoch epoch) const noexcept;
+  size_t overhead(Epoch epoch) const noexcept override;
   // The version written in record headers (RFC 6347 §4.1 allows a client's
   // first ClientHello to use DTLS 1.0's).
   void set_write_version(uint16_t version) noexcept { write_version_ = version; }

@@ -1,0 +1,113 @@
+#include "handshake/flight.hpp"
+
+#include <algorithm>
+
+#include "base/byte_writer.hpp"
+#include "handshake/handshake_header.hpp"
+
+namespace cachet::handshake {
+
+namespace {
+
+// Below this much room for a fragment body, start a new datagram instead of
+// sending a sliver (unless the datagram is empty).
+constexpr size_t kMinUsefulFragment = 64;
+
+// Appends datagrams to `out` as records are added.
+class DatagramPacker {
+ public:
+  DatagramPacker(size_t mtu, record::RecordSealer& sealer, std::vector<Bytes>& out)
+      : mtu_(mtu), sealer_(sealer), out_(out) {}
+
+  size_t room(record::Epoch epoch) const noexcept {
+    const size_t used = current_.size() + sealer_.overhead(epoch);
+    return used >= mtu_ ? 0 : mtu_ - used;
+  }
+  bool empty() const noexcept { return current_.empty(); }
+
+  Result<void> add(record::Epoch epoch, record::ContentType type, ByteSpan payload) {
+    const size_t start = current_.size();
+    current_.resize(start + payload.size() + sealer_.overhead(epoch));
+    auto n = sealer_.seal(epoch, type, payload, MutableByteSpan(current_).subspan(start));
+    if (!n) {
+      current_.resize(start);
+      return n.error();
+    }
+    current_.resize(start + *n);
+    return ok();
+  }
+
+  void flush() {
+    if (current_.empty()) return;
+    out_.push_back(std::move(current_));
+    current_ = Bytes();
+  }
+
+ private:
+  size_t mtu_;
+  record::RecordSealer& sealer_;
+  std::vector<Bytes>& out_;
+  Bytes current_;
+};
+
+}  // namespace
+
+void Flight::add_handshake(record::Epoch epoch, HandshakeType type, uint16_t message_seq, Bytes body) {
+  entries_.push_back(FlightEntry{record::ContentType::kHandshake, epoch, type, message_seq, std::move(body)});
+}
+
+void Flight::add_change_cipher_spec(record::Epoch epoch) {
+  entries_.push_back(FlightEntry{record::ContentType::kChangeCipherSpec, epoch, HandshakeType::kHelloRequest, 0, Bytes{1}});
+}
+
+size_t Flight::body_bytes() const noexcept {
+  size_t n = 0;
+  for (const auto& e : entries_) n += e.body.size();
+  return n;
+}
+
+void Flight::clear() noexcept {
+  entries_.clear();
+  entries_.shrink_to_fit();
+}
+
+Result<void> Flight::write(size_t mtu, record::RecordSealer& sealer, std::vector<Bytes>& out) const {
+  DatagramPacker packer(mtu, sealer, out);
+  for (const FlightEntry& e : entries_) {
+    if (e.content == record::ContentType::kChangeCipherSpec) {
+      if (packer.room(e.epoch) < e.body.size()) packer.flush();
+      if (packer.room(e.epoch) < e.body.size()) return Error(ErrorCode::kInvalidArgument, "MTU too small");
+      CACHET_TRY(packer.add(e.epoch, e.content, e.body));
+      continue;
+    }
+    const size_t total = e.body.size();
+    size_t offset = 0;
+    do {
+      const size_t remaining = total - offset;
+      size_t room = packer.room(e.epoch);
+      room = room > kHandshakeHeaderSize ? room - kHandshakeHeaderSize : 0;
+      if (!packer.empty() && (room == 0 || (room < remaining && room < kMinUsefulFragment))) {
+        packer.flush();
+        continue;
+      }
+      if (room == 0 && (remaining > 0 || packer.empty())) {
+        if (packer.empty()) return Error(ErrorCode::kInvalidArgument, "MTU too small for a handshake fragment");
+      }
+      // A record carries at most 2^14 bytes (RFC 6347 §4.1).
+      const size_t frag = std::min({remaining, room, record::kMaxPlaintextSize - kHandshakeHeaderSize});
+      Bytes payload;
+      payload.reserve(kHandshakeHeaderSize + frag);
+      ByteWriter w;
+      write_fragment_header(w, FragmentHeader{e.type, static_cast<uint32_t>(total), e.message_seq,
+                                              static_cast<uint32_t>(offset), static_cast<uint32_t>(frag)});
+      w.bytes(ByteSpan(e.body).subspan(offset, frag));
+      CACHET_ASSIGN_OR_RETURN(payload, w.take());
+      CACHET_TRY(packer.add(e.epoch, e.content, payload));
+      offset += frag;
+    } while (offset < total);
+  }
+  packer.flush();
+  return ok();
+}
+
+}  // namespace cachet::handshake

@@ -1,0 +1,110 @@
+#include "handshake/transport.hpp"
+
+#include "base/byte_reader.hpp"
+
+namespace cachet::handshake {
+
+HandshakeTransport::HandshakeTransport(RetransmitPolicy policy, size_t mtu)
+    : timer_(policy), mtu_(mtu < kMinMtu ? kMinMtu : mtu) {}
+
+Result<void> HandshakeTransport::set_mtu(size_t mtu) {
+  if (mtu < kMinMtu) return Error(ErrorCode::kInvalidArgument, "MTU below 256 bytes");
+  // Takes effect on the next (re)transmission.
+  mtu_ = mtu;
+  return ok();
+}
+
+void HandshakeTransport::on_handshake_record(ByteSpan payload) {
+  ByteReader r(payload);
+  while (!r.empty()) {
+    auto fragment = read_fragment(r);
+    if (!fragment) {
+      ++stats_.fragments_dropped;
+      return;
+    }
+    ++stats_.fragments_received;
+    switch (reassembler_.add_fragment(fragment->header, fragment->body)) {
+      case Reassembler::Outcome::kAccepted:
+        break;
+      case Reassembler::Outcome::kOld:
+        ++stats_.old_fragments;
+        peer_retransmitted_ = true;
+        break;
+      default:
+        ++stats_.fragments_dropped;
+        break;
+    }
+  }
+}
+
+void HandshakeTransport::start_new_flight() noexcept {
+  flight_.clear();
+  flight_sent_ = false;
+  timer_.stop();
+  timer_.reset();
+  peer_retransmitted_ = false;
+}
+
+uint16_t HandshakeTransport::add_message(record::Epoch epoch, HandshakeType type, Bytes body) {
+  const uint16_t seq = send_seq_++;
+  flight_.add_handshake(epoch, type, seq, std::move(body));
+  return seq;
+}
+
+void HandshakeTransport::add_change_cipher_spec(record::Epoch epoch) { flight_.add_change_cipher_spec(epoch); }
+
+Result<void> HandshakeTransport::transmit(Instant now, record::RecordSealer& sealer, std::vector<Bytes>& out) {
+  const size_t before = out.size();
+  CACHET_TRY(flight_.write(mtu_, sealer, out));
+  for (size_t i = before; i < out.size(); ++i) {
+    ++stats_.datagrams_sent;
+    stats_.bytes_sent += out[i].size();
+  }
+  last_transmit_ = now;
+  return ok();
+}
+
+Result<void> HandshakeTransport::send_flight(Instant now, bool final_flight, record::RecordSealer& sealer,
+                                             std::vector<Bytes>& out) {
+  if (flight_.empty()) return Error(ErrorCode::kWrongState, "no flight to send");
+  CACHET_TRY(transmit(now, sealer, out));
+  ++stats_.flights_sent;
+  flight_sent_ = true;
+  peer_retransmitted_ = false;
+  if (final_flight) timer_.stop(); else timer_.start(now);
+  return ok();
+}
+
+Result<void> HandshakeTransport::handle_timeout(Instant now, record::RecordSealer& sealer, std::vector<Bytes>& out) {
+  if (!timer_.expired(now)) return ok();
+  if (!timer_.back_off(now)) {
+    timed_out_ = true;
+    return Error(ErrorCode::kWrongState, "handshake timed out");
+  }
+  ++stats_.retransmissions;
+  return transmit(now, sealer, out);
+}
+
+Result<void> HandshakeTransport::respond_to_peer_retransmission(Instant now, record::RecordSealer& sealer,
+                                                                std::vector<Bytes>& out) {
+  if (!peer_retransmitted_) return ok();
+  peer_retransmitted_ = false;
+  if (!flight_sent_ || flight_.empty()) return ok();
+  if (last_transmit_ && now - *last_transmit_ < timer_.policy().initial_timeout / 2) return ok();
+  ++stats_.retransmissions;
+  CACHET_TRY(transmit(now, sealer, out));
+  // RFC 6347 §4.2.4: back to WAITING with the timer running (if it was).
+  if (timer_.armed()) timer_.start(now);
+  return ok();
+}
+
+void HandshakeTransport::release(bool keep_final_flight) noexcept {
+  reassembler_.release();
+  if (!keep_final_flight) {
+    flight_.clear();
+    flight_sent_ = false;
+  }
+  timer_.stop();
+}
+
+}  // namespace cachet::handshake

@@ -1,0 +1,101 @@
+// The handshake transport of one association: incoming fragments through the
+// Reassembler, the outgoing Flight, and the retransmission timer, with the
+// RFC 6347 §4.2.4 rules that tie them together:
+//   * a flight is resent when the timer fires (doubling, capped, bounded);
+//   * it is also resent when the peer retransmits its previous flight (seen
+//     as fragments of messages already delivered) — including the final
+//     flight, which is kept after the handshake for exactly that;
+//   * the peer's next flight acknowledges ours (start_new_flight()).
+// Sans-I/O: datagrams go to a caller's vector, time comes in as `now`.
+#pragma once
+
+#include <cachet/error.hpp>
+
+#include <optional>
+#include <vector>
+
+#include "handshake/flight.hpp"
+#include "handshake/reassembler.hpp"
+#include "handshake/retransmit_timer.hpp"
+#include "record/record_layer.hpp"
+
+namespace cachet::handshake {
+
+struct TransportStats {
+  uint64_t flights_sent = 0;
+  uint64_t retransmissions = 0;  // flights resent (timer or peer retransmission)
+  uint64_t datagrams_sent = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t fragments_received = 0;
+  uint64_t fragments_dropped = 0;  // malformed, inconsistent, beyond window, over cap
+  uint64_t old_fragments = 0;      // of already-delivered messages (peer retransmissions)
+};
+
+class HandshakeTransport {
+ public:
+  // Smallest MTU accepted (IPv4's minimum reassembly size, RFC 791).
+  static constexpr size_t kMinMtu = 256;
+  static constexpr size_t kDefaultMtu = 1400;
+
+  explicit HandshakeTransport(RetransmitPolicy policy = {}, size_t mtu = kDefaultMtu);
+
+  Result<void> set_mtu(size_t mtu);
+  size_t mtu() const noexcept { return mtu_; }
+
+  // --- receiving ------------------------------------------------------------
+  // A handshake record's payload (one or more fragments). Fragments that
+  // break a rule are dropped and counted; the rest of a record whose header
+  // cannot be read is dropped.
+  void on_handshake_record(ByteSpan payload);
+  std::optional<HandshakeMessage> next_message() { return reassembler_.next_message(); }
+  Reassembler& reassembler() noexcept { return reassembler_; }
+
+  // --- sending --------------------------------------------------------------
+  // Starts building our next flight: the previous one is acknowledged by the
+  // peer's progress, so it is dropped and the timer reset.
+  void start_new_flight() noexcept;
+  // Adds a message to the flight being built; returns its message_seq.
+  uint16_t add_message(record::Epoch epoch, HandshakeType type, Bytes body);
+  void add_change_cipher_spec(record::Epoch epoch);
+  uint16_t next_send_seq() const noexcept { return send_seq_; }
+  // RFC 6347 §4.2.2: a server answering statelessly mirrors the client's seq.
+  void set_next_send_seq(uint16_t seq) noexcept { send_seq_ = seq; }
+  // Sends the flight. A final flight arms no timer (RFC 6347 §4.2.4
+  // FINISHED state) but stays ready to be resent on a peer retransmission.
+  Result<void> send_flight(Instant now, bool final_flight, record::RecordSealer& sealer, std::vector<Bytes>& out);
+
+  // --- timers ---------------------------------------------------------------
+  std::optional<Instant> next_timeout() const noexcept { return timer_.deadline(); }
+  // Resends the flight if its timer expired. kTimedOut-like error
+  // (ErrorCode::kWrongState with "handshake timed out") once the
+  // retransmission budget is spent.
+  Result<void> handle_timeout(Instant now, record::RecordSealer& sealer, std::vector<Bytes>& out);
+  // After processing a datagram: if it held a retransmission of the peer's
+  // previous flight, resend ours (at most once per half initial timeout).
+  Result<void> respond_to_peer_retransmission(Instant now, record::RecordSealer& sealer, std::vector<Bytes>& out);
+  bool timed_out() const noexcept { return timed_out_; }
+
+  // Frees the reassembler and, unless `keep_final_flight`, the flight.
+  void release(bool keep_final_flight) noexcept;
+
+  const TransportStats& stats() const noexcept { return stats_; }
+  const RetransmitTimer& timer() const noexcept { return timer_; }
+  RetransmitTimer& timer() noexcept { return timer_; }
+  bool has_flight() const noexcept { return !flight_.empty(); }
+
+ private:
+  Result<void> transmit(Instant now, record::RecordSealer& sealer, std::vector<Bytes>& out);
+
+  Reassembler reassembler_;
+  Flight flight_;
+  RetransmitTimer timer_;
+  size_t mtu_;
+  uint16_t send_seq_ = 0;
+  bool flight_sent_ = false;
+  bool peer_retransmitted_ = false;
+  bool timed_out_ = false;
+  std::optional<Instant> last_transmit_;
+  TransportStats stats_;
+};
+
+}  // namespace cachet::handshake
