@@ -93,6 +93,7 @@ struct EcGroup {
   NamedGroup group;
   const struct ecc_curve* curve;
   size_t field_size;  // bytes of p (and of n: both curves have |n| = |p|)
+  ByteSpan prime;     // p, big-endian, field_size bytes
   ByteSpan order;     // n, big-endian, field_size bytes
   unsigned order_bits;
 };

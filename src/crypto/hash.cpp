@@ -55,7 +55,9 @@ void Hash::reset() noexcept {
 void Hash::update(ByteSpan data) noexcept {
   if (data.empty()) return;
   switch (alg_) {
-    case HashAlgorithm::kSha1: sha1_update(as_ctx<sha1_ctx>(state_), data.size(), data.data()); return;
+    case HashAlgorithm::kSha1:
+      sha1_update(as_ctx<sha1_ctx>(state_), data.size(), data.data());
+      return;
     case HashAlgorithm::kSha256:
       sha256_update(as_ctx<sha256_ctx>(state_), data.size(), data.data());
       return;
@@ -69,9 +71,15 @@ void Hash::finish(MutableByteSpan out) noexcept {
   if (out.size() < size()) return;  // contract violation; write nothing
   // nettle's *_digest functions also re-initialise the context.
   switch (alg_) {
-    case HashAlgorithm::kSha1: sha1_digest(as_ctx<sha1_ctx>(state_), size(), out.data()); return;
-    case HashAlgorithm::kSha256: sha256_digest(as_ctx<sha256_ctx>(state_), size(), out.data()); return;
-    case HashAlgorithm::kSha384: sha384_digest(as_ctx<sha512_ctx>(state_), size(), out.data()); return;
+    case HashAlgorithm::kSha1:
+      sha1_digest(as_ctx<sha1_ctx>(state_), size(), out.data());
+      return;
+    case HashAlgorithm::kSha256:
+      sha256_digest(as_ctx<sha256_ctx>(state_), size(), out.data());
+      return;
+    case HashAlgorithm::kSha384:
+      sha384_digest(as_ctx<sha512_ctx>(state_), size(), out.data());
+      return;
   }
 }
 
