@@ -28,7 +28,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (!seq) break;
       r.set_next_seq(*seq);
       expected_seq = *seq;
-      shadow.clear();
+      // Mirror what the reassembler keeps: pending messages inside the new window.
+      std::erase_if(shadow, [&](const auto& entry) {
+        return entry.first < expected_seq || entry.first >= expected_seq + Reassembler::kWindow;
+      });
       continue;
     }
     auto fragment = read_fragment(in);

@@ -1,0 +1,85 @@
+#include "handshake/key_schedule12.hpp"
+
+#include "base/byte_writer.hpp"
+#include "crypto/prf.hpp"
+#include "record/protection.hpp"
+
+namespace cachet::handshake {
+
+namespace {
+
+SecretBytes two_part_premaster(ByteSpan other, ByteSpan psk) {
+  SecretBytes out(2 + other.size() + 2 + psk.size());
+  ByteWriter w(out.mutable_span());
+  w.prefixed_bytes(2, other);
+  w.prefixed_bytes(2, psk);
+  return out;
+}
+
+}  // namespace
+
+SecretBytes psk_premaster_secret(ByteSpan psk) {
+  SecretBytes zeros(psk.size());  // already zero
+  return two_part_premaster(zeros, psk);
+}
+
+SecretBytes ecdhe_psk_premaster_secret(ByteSpan ecdh_shared, ByteSpan psk) {
+  return two_part_premaster(ecdh_shared, psk);
+}
+
+Result<SecretBytes> master_secret(crypto::HashAlgorithm prf, ByteSpan premaster, ByteSpan client_random,
+                                  ByteSpan server_random) {
+  SecretBytes out(kMasterSecretSize);
+  CACHET_TRY(crypto::tls12_prf(prf, premaster, "master secret", client_random, server_random, out.mutable_span()));
+  return out;
+}
+
+Result<SecretBytes> extended_master_secret(crypto::HashAlgorithm prf, ByteSpan premaster, ByteSpan session_hash) {
+  SecretBytes out(kMasterSecretSize);
+  CACHET_TRY(crypto::tls12_prf(prf, premaster, "extended master secret", session_hash, {}, out.mutable_span()));
+  return out;
+}
+
+Result<KeyBlock> derive_key_block(crypto::HashAlgorithm prf, crypto::AeadAlgorithm aead, ByteSpan master,
+                                  ByteSpan client_random, ByteSpan server_random) {
+  const size_t key_len = crypto::aead_params(aead).key_size;
+  const size_t iv_len = record::fixed_iv_size(aead);
+  SecretBytes block(2 * key_len + 2 * iv_len);
+  CACHET_TRY(crypto::tls12_prf(prf, master, "key expansion", server_random, client_random, block.mutable_span()));
+  ByteSpan b = block.span();
+  KeyBlock kb{{SecretBytes(b.subspan(0, key_len)), SecretBytes(b.subspan(2 * key_len, iv_len))},
+              {SecretBytes(b.subspan(key_len, key_len)), SecretBytes(b.subspan(2 * key_len + iv_len, iv_len))}};
+  return kb;
+}
+
+Result<Bytes> finished_verify_data(crypto::HashAlgorithm prf, ByteSpan master, bool from_client,
+                                   ByteSpan transcript_hash) {
+  Bytes out(12);
+  CACHET_TRY(crypto::tls12_prf(prf, master, from_client ? "client finished" : "server finished", transcript_hash, {},
+                               out));
+  return out;
+}
+
+Result<SecretBytes> export_keying_material(crypto::HashAlgorithm prf, ByteSpan master, ByteSpan client_random,
+                                           ByteSpan server_random, std::string_view label,
+                                           const ByteSpan* context, size_t length) {
+  // RFC 5705 §4: labels the TLS PRF itself uses must not be exported.
+  for (std::string_view reserved : {"client finished", "server finished", "master secret", "key expansion",
+                                    "extended master secret"}) {
+    if (label == reserved) return Error(ErrorCode::kInvalidArgument, "reserved exporter label");
+  }
+  if (length == 0 || length > 0xffff) return Error(ErrorCode::kInvalidArgument, "exporter length out of range");
+  Bytes seed(client_random.begin(), client_random.end());
+  seed.insert(seed.end(), server_random.begin(), server_random.end());
+  if (context != nullptr) {
+    if (context->size() > 0xffff) return Error(ErrorCode::kInvalidArgument, "exporter context too long");
+    seed.push_back(static_cast<uint8_t>(context->size() >> 8));
+    seed.push_back(static_cast<uint8_t>(context->size()));
+    seed.insert(seed.end(), context->begin(), context->end());
+  }
+  SecretBytes out(length);
+  CACHET_TRY(crypto::tls12_prf(prf, master, label, seed, {}, out.mutable_span()));
+  return out;
+}
+
+}  // namespace cachet::handshake
