@@ -2,22 +2,12 @@
 // and components that need "the time" take a Clock.
 #pragma once
 
+#include <cachet/time.hpp>
+
 #include <chrono>
 #include <cstdint>
 
 namespace cachet {
-
-// A point on a monotonic time line, in nanoseconds from an arbitrary origin.
-using Duration = std::chrono::nanoseconds;
-struct Instant {
-  Duration since_origin{0};
-
-  friend constexpr bool operator==(Instant a, Instant b) = default;
-  friend constexpr auto operator<=>(Instant a, Instant b) = default;
-  friend constexpr Instant operator+(Instant a, Duration d) { return Instant{a.since_origin + d}; }
-  friend constexpr Instant operator-(Instant a, Duration d) { return Instant{a.since_origin - d}; }
-  friend constexpr Duration operator-(Instant a, Instant b) { return a.since_origin - b.since_origin; }
-};
 
 class Clock {
  public:

@@ -25,6 +25,11 @@ void Reassembler::set_next_seq(uint16_t seq) noexcept {
   for (const auto& p : pending_) buffered_ += charge(p);
 }
 
+void Reassembler::float_next_seq() noexcept {
+  release();
+  floating_ = true;
+}
+
 void Reassembler::release() noexcept {
   pending_.clear();
   pending_.shrink_to_fit();
@@ -37,6 +42,10 @@ Reassembler::Outcome Reassembler::add_fragment(const FragmentHeader& h, ByteSpan
     return Outcome::kMalformed;
   }
   if (h.length > max_message_size_) return Outcome::kTooLarge;
+  if (floating_) {
+    floating_ = false;
+    next_seq_ = h.message_seq;
+  }
   if (h.message_seq < next_seq_) return Outcome::kOld;
   if (h.message_seq - next_seq_ >= kWindow) return Outcome::kBeyondWindow;
 

@@ -67,6 +67,11 @@ class Reassembler {
   // Server side after a stateless cookie exchange: the next ClientHello may
   // carry message_seq 1 (RFC 6347 §4.2.2).
   void set_next_seq(uint16_t seq) noexcept;
+  // A server that has answered with a HelloVerifyRequest keeps no state
+  // (RFC 6347 §4.2.1): the next ClientHello may be a retransmission of the
+  // first (message_seq 0) or the one with the cookie (1). The next fragment's
+  // message_seq becomes the expected one.
+  void float_next_seq() noexcept;
   size_t buffered_bytes() const noexcept { return buffered_; }
   size_t pending_messages() const noexcept { return pending_.size(); }
   // Drops everything held and frees the memory (end of handshake).
@@ -95,6 +100,7 @@ class Reassembler {
   size_t max_message_size_;
   size_t max_buffered_bytes_;
   uint16_t next_seq_ = 0;
+  bool floating_ = false;
   size_t buffered_ = 0;
   std::vector<Pending> pending_;
 };

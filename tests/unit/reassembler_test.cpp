@@ -194,6 +194,21 @@ BOOST_AUTO_TEST_CASE(range_cap_bounds_tiny_fragments) {
   BOOST_TEST(r.buffered_bytes() == Reassembler::kMaxRangesPerMessage * (1 + Reassembler::kRangeOverhead));
 }
 
+BOOST_AUTO_TEST_CASE(floating_next_seq_takes_the_next_fragment) {
+  Reassembler r;
+  const Bytes ch = message_bytes(40, 12);
+  BOOST_TEST((add(r, HandshakeType::kClientHello, ch, 0, 0, 40) == Outcome::kAccepted));
+  BOOST_TEST(r.next_message().has_value());
+  // Stateless again: a retransmitted seq 0 is accepted, not "old".
+  r.float_next_seq();
+  BOOST_TEST((add(r, HandshakeType::kClientHello, ch, 0, 0, 40) == Outcome::kAccepted));
+  BOOST_TEST(r.next_message()->message_seq == 0);
+  r.float_next_seq();
+  BOOST_TEST((add(r, HandshakeType::kClientHello, ch, 1, 0, 40) == Outcome::kAccepted));
+  BOOST_TEST(r.next_message()->message_seq == 1);
+  BOOST_TEST((add(r, HandshakeType::kClientHello, ch, 0, 0, 40) == Outcome::kOld));
+}
+
 BOOST_AUTO_TEST_CASE(set_next_seq_and_release) {
   Reassembler r;
   const Bytes msg = message_bytes(10, 8);

@@ -1,0 +1,94 @@
+// Cachet — Connection: one DTLS association, sans-I/O.
+//
+// Datagrams in (handle_datagram), datagrams out (poll_transmit), time in
+// (`now`), and the next deadline out (next_timeout / handle_timeout). The
+// Connection never touches a socket or a clock, so the caller decides the
+// I/O model (blocking sockets, an event loop, an OpenSSL BIO, a test network).
+#pragma once
+
+#include <cachet/context.hpp>
+#include <cachet/error.hpp>
+#include <cachet/time.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cachet {
+
+enum class ConnectionState : uint8_t { kHandshaking, kEstablished, kClosed, kFailed };
+
+struct ConnectionStats {
+  uint64_t datagrams_received = 0;
+  uint64_t datagrams_sent = 0;
+  uint64_t records_dropped = 0;
+  uint64_t retransmissions = 0;
+  Duration handshake_time{0};
+};
+
+class CACHET_EXPORT Connection {
+ public:
+  // A client for `server_name` (SNI and certificate name; may be empty).
+  static Result<std::unique_ptr<Connection>> client(std::shared_ptr<const Context> context,
+                                                    std::string_view server_name = {});
+  // A server for one peer; `peer_address` is any stable byte form of the
+  // peer's address (it binds the cookie).
+  static Result<std::unique_ptr<Connection>> server(std::shared_ptr<const Context> context,
+                                                    std::span<const uint8_t> peer_address = {});
+  ~Connection();
+
+  // Client: sends the ClientHello. Server: nothing to do.
+  Result<void> start(Instant now);
+  // One received datagram. Decrypted in place: the buffer is modified.
+  void handle_datagram(std::span<uint8_t> datagram, Instant now);
+  // The next datagram to send, if any.
+  std::optional<std::vector<uint8_t>> poll_transmit();
+  std::optional<Instant> next_timeout() const;
+  void handle_timeout(Instant now);
+
+  // Application data: one record per write (at most max_write_size() bytes).
+  Result<void> write(std::span<const uint8_t> data);
+  std::optional<std::vector<uint8_t>> read();
+  size_t max_write_size() const noexcept;
+  // Sends close_notify.
+  void close();
+
+  ConnectionState state() const noexcept;
+  bool is_established() const noexcept { return state() == ConnectionState::kEstablished; }
+  // Why the connection failed (or ErrorCode::kOk).
+  Error error() const noexcept;
+  // Alert descriptions sent and received (fatal or close_notify), if any.
+  std::optional<uint8_t> alert_sent() const noexcept;
+  std::optional<uint8_t> alert_received() const noexcept;
+
+  // Negotiated parameters (meaningful once established).
+  uint16_t cipher_suite() const noexcept;
+  std::string_view cipher_suite_name() const noexcept;
+  std::optional<uint16_t> group() const noexcept;
+  std::optional<uint16_t> signature_scheme() const noexcept;
+  bool extended_master_secret() const noexcept;
+  std::optional<uint16_t> srtp_profile() const noexcept;
+  std::string_view alpn() const noexcept;
+  std::string_view server_name() const noexcept;
+  std::string_view psk_identity() const noexcept;
+  const std::vector<std::vector<uint8_t>>& peer_certificates() const noexcept;
+  // RFC 5705 (e.g. "EXTRACTOR-dtls_srtp", 2 * (key + salt) bytes for SRTP).
+  Result<std::vector<uint8_t>> export_keying_material(std::string_view label, size_t length,
+                                                      std::optional<std::span<const uint8_t>> context = {}) const;
+
+  size_t mtu() const noexcept;
+  Result<void> set_mtu(size_t mtu);
+  ConnectionStats stats() const noexcept;
+
+  struct Impl;
+
+ private:
+  explicit Connection(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cachet

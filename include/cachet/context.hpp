@@ -1,0 +1,107 @@
+// Cachet — Context: the immutable configuration shared by connections.
+//
+//   auto ctx = cachet::ContextBuilder(cachet::Role::kServer)
+//                  .certificate_file("server.pem").private_key_file("server.key")
+//                  .cipher_suites("ECDHE-ECDSA-AES128-GCM-SHA256")
+//                  .build();
+//
+// Setters never fail on their own: the first problem (an unknown suite name,
+// an unreadable file, a key that does not match its certificate) is kept and
+// reported by build(), so a configuration is checked in one place.
+#pragma once
+
+#include <cachet/error.hpp>
+#include <cachet/time.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cachet {
+
+enum class Role : uint8_t { kClient, kServer };
+enum class ClientAuth : uint8_t { kNone, kRequest, kRequire };
+
+class Context;
+
+class CACHET_EXPORT ContextBuilder {
+ public:
+  explicit ContextBuilder(Role role);
+  ~ContextBuilder();
+  ContextBuilder(ContextBuilder&&) noexcept;
+  ContextBuilder& operator=(ContextBuilder&&) noexcept;
+
+  // Colon-separated OpenSSL or IANA names, in preference order, e.g.
+  // "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305".
+  ContextBuilder& cipher_suites(std::string_view list);
+  // "X25519:P-256:P-384" (also secp256r1, prime256v1, secp384r1, X448).
+  ContextBuilder& groups(std::string_view list);
+
+  // Our certificate chain (PEM, leaf first) and private key (PEM or DER,
+  // optionally encrypted).
+  ContextBuilder& certificate_chain_pem(std::string_view pem);
+  ContextBuilder& certificate_file(const std::string& path);
+  ContextBuilder& private_key_pem(std::string_view pem, std::string_view passphrase = {});
+  ContextBuilder& private_key_file(const std::string& path, std::string_view passphrase = {});
+
+  // Trust anchors for verifying the peer.
+  ContextBuilder& ca_file(const std::string& path);
+  ContextBuilder& system_trust();
+  // Client: verify the server (default true when any certificate suite is
+  // enabled); false accepts any certificate (--insecure).
+  ContextBuilder& verify_peer(bool verify);
+  // Server: ask for (and optionally require) a client certificate.
+  ContextBuilder& client_auth(ClientAuth mode);
+
+  // Client PSK (RFC 4279).
+  ContextBuilder& psk(std::string_view identity, std::span<const uint8_t> key);
+  // Server PSK: a lookup from identity to key, and an optional hint.
+  using PskLookup = std::function<std::optional<std::vector<uint8_t>>(std::string_view identity)>;
+  ContextBuilder& psk_lookup(PskLookup lookup, std::string_view identity_hint = {});
+
+  // DTLS-SRTP profiles (RFC 5764), e.g. "SRTP_AES128_CM_SHA1_80:SRTP_AEAD_AES_128_GCM".
+  ContextBuilder& srtp_profiles(std::string_view list);
+  // ALPN protocols in preference order.
+  ContextBuilder& alpn(std::vector<std::string> protocols);
+
+  // RFC 7627: refuse peers without extended master secret (default true).
+  ContextBuilder& require_extended_master_secret(bool require);
+  // Server: HelloVerifyRequest cookie exchange (default true).
+  ContextBuilder& cookie_exchange(bool enabled);
+  // Path MTU for handshake datagrams (default 1400).
+  ContextBuilder& mtu(size_t mtu);
+  // Retransmission timer: initial timeout (RFC 6347: 1 s) and budget.
+  ContextBuilder& retransmit_timeout(Duration initial, unsigned max_retransmissions = 10);
+
+  Result<std::shared_ptr<const Context>> build();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Immutable; share it between any number of connections and threads.
+class CACHET_EXPORT Context {
+ public:
+  ~Context();
+  Role role() const noexcept;
+
+  struct Impl;
+  const Impl& impl() const noexcept { return *impl_; }
+
+ private:
+  friend class ContextBuilder;
+  explicit Context(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Names of what Cachet supports, for help texts and diagnostics.
+CACHET_EXPORT std::vector<std::string> supported_cipher_suite_names();
+CACHET_EXPORT std::string_view srtp_profile_name(uint16_t profile) noexcept;
+
+}  // namespace cachet

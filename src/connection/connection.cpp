@@ -1,0 +1,398 @@
+#include <cachet/connection.hpp>
+
+#include <deque>
+
+#include "base/random.hpp"
+#include "base/clock.hpp"
+#include "connection/context_impl.hpp"
+#include "handshake/handshake12.hpp"
+#include "handshake/key_schedule12.hpp"
+#include "pki/certificate.hpp"
+#include "pki/verify.hpp"
+#include "record/record_layer.hpp"
+
+namespace cachet {
+
+using handshake::AlertDescription;
+using record::ContentType;
+
+namespace {
+
+// Application records received but not yet read; beyond this the oldest is
+// dropped (datagram semantics) rather than growing without bound.
+constexpr size_t kMaxQueuedRecords = 256;
+// Datagrams waiting for poll_transmit.
+constexpr size_t kMaxQueuedDatagrams = 512;
+
+}  // namespace
+
+struct Connection::Impl : record::RecordSink {
+  std::shared_ptr<const Context> context;
+  const Context::Impl& cfg;
+  record::RecordLayer records;
+  handshake::HandshakeTransport transport;
+  std::unique_ptr<handshake::CookieGenerator> cookies;
+  std::unique_ptr<handshake::Handshake12> hs;
+  Random& random = SystemRandom::instance();
+
+  ConnectionState state = ConnectionState::kHandshaking;
+  Error error{ErrorCode::kOk};
+  std::optional<uint8_t> alert_sent;
+  std::optional<uint8_t> alert_received;
+  std::deque<Bytes> outgoing;
+  std::deque<Bytes> incoming;
+  std::vector<Bytes> scratch;  // datagrams produced while handling input
+  Instant now{};
+  std::optional<Instant> started;
+  ConnectionStats stats;
+
+  Impl(std::shared_ptr<const Context> ctx)
+      : context(std::move(ctx)),
+        cfg(context->impl()),
+        transport(cfg.retransmit, cfg.mtu) {}
+
+  handshake::HandshakeConfig handshake_config(bool is_server, std::string_view server_name, ByteSpan peer_address);
+
+  void flush_scratch() {
+    for (Bytes& d : scratch) {
+      if (outgoing.size() >= kMaxQueuedDatagrams) outgoing.pop_front();
+      ++stats.datagrams_sent;
+      outgoing.push_back(std::move(d));
+    }
+    scratch.clear();
+  }
+
+  void send_alert(handshake::AlertLevel level, AlertDescription desc) {
+    const uint8_t payload[2] = {static_cast<uint8_t>(level), static_cast<uint8_t>(desc)};
+    Bytes out(64 + records.overhead(records.write_epoch()));
+    auto n = records.seal(records.write_epoch(), ContentType::kAlert, payload, out);
+    if (!n) return;
+    out.resize(*n);
+    scratch.push_back(std::move(out));
+    if (level == handshake::AlertLevel::kFatal || desc == AlertDescription::kCloseNotify) {
+      alert_sent = static_cast<uint8_t>(desc);
+    }
+  }
+
+  void fail(Error e, std::optional<AlertDescription> alert) {
+    if (state == ConnectionState::kFailed || state == ConnectionState::kClosed) return;
+    error = e;
+    if (alert) send_alert(handshake::AlertLevel::kFatal, *alert);
+    state = ConnectionState::kFailed;
+    release_handshake();
+  }
+
+  void release_handshake() {
+    transport.release(false);
+    if (hs) hs->release();
+  }
+
+  void check_handshake(Result<void> r) {
+    if (r.ok()) {
+      if (hs->complete() && state == ConnectionState::kHandshaking) {
+        state = ConnectionState::kEstablished;
+        if (started) stats.handshake_time = now - *started;
+        hs->release();
+        // The server keeps its final flight to answer a retransmitted client
+        // flight (RFC 6347 §4.2.4); the client needs nothing any more.
+        transport.release(cfg.role == Role::kServer);
+        // The server's final flight spans epochs 0 and 1: it keeps epoch 0's
+        // writer to resend it.
+        if (cfg.role == Role::kClient) records.release_previous_write_epoch();
+      }
+      if (hs->renegotiation_refused()) {
+        send_alert(handshake::AlertLevel::kWarning, AlertDescription::kNoRenegotiation);
+      }
+      return;
+    }
+    if (hs->failed()) {
+      fail(r.error(), hs->failure_alert());
+    } else {
+      fail(r.error(), AlertDescription::kInternalError);
+    }
+  }
+
+  void on_alert(const record::Record& r) {
+    if (r.payload.size() != 2) return fail(Error(ErrorCode::kDecodeError, "malformed alert"), AlertDescription::kDecodeError);
+    const auto level = static_cast<handshake::AlertLevel>(r.payload[0]);
+    const auto desc = static_cast<AlertDescription>(r.payload[1]);
+    if (desc == AlertDescription::kCloseNotify) {
+      alert_received = r.payload[1];
+      if (state == ConnectionState::kEstablished || state == ConnectionState::kHandshaking) {
+        state = ConnectionState::kClosed;
+        error = Error(ErrorCode::kOk);
+      }
+      return;
+    }
+    if (level == handshake::AlertLevel::kFatal) {
+      alert_received = r.payload[1];
+      error = Error(ErrorCode::kWrongState, "peer sent a fatal alert");
+      state = ConnectionState::kFailed;
+      release_handshake();
+    }
+    // Warnings (e.g. no_renegotiation) are noted and ignored.
+  }
+
+  void on_record(const record::Record& r) override {
+    if (state == ConnectionState::kFailed || state == ConnectionState::kClosed) return;
+    switch (r.type) {
+      case ContentType::kAlert:
+        return on_alert(r);
+      case ContentType::kHandshake:
+      case ContentType::kChangeCipherSpec:
+        if (!hs) return;
+        if (state == ConnectionState::kEstablished && r.type == ContentType::kChangeCipherSpec) return;
+        return check_handshake(hs->on_record(r, now, scratch));
+      case ContentType::kApplicationData:
+        // RFC 6347 §4.1: data before the handshake completes (or before
+        // Finished) is dropped, never delivered.
+        if (state != ConnectionState::kEstablished) {
+          ++stats.records_dropped;
+          return;
+        }
+        if (incoming.size() >= kMaxQueuedRecords) {
+          incoming.pop_front();
+          ++stats.records_dropped;
+        }
+        incoming.emplace_back(r.payload.begin(), r.payload.end());
+        return;
+      default:
+        ++stats.records_dropped;  // heartbeat, ACK, ...: not for DTLS 1.2
+        return;
+    }
+  }
+};
+
+handshake::HandshakeConfig Connection::Impl::handshake_config(bool is_server, std::string_view server_name,
+                                                              ByteSpan peer_address) {
+  handshake::HandshakeConfig hc;
+  hc.is_server = is_server;
+  hc.cipher_suites = cfg.cipher_suites;
+  hc.groups = cfg.groups;
+  hc.signature_schemes = cfg.signature_schemes;
+  hc.certificate_chain = cfg.certificate_chain;
+  if (cfg.private_key) {
+    hc.signing_key = std::shared_ptr<const crypto::SigningKey>(cfg.private_key, &cfg.private_key->signing_key());
+  }
+  const bool verify = is_server ? cfg.client_auth != ClientAuth::kNone : cfg.verify_peer;
+  std::shared_ptr<const pki::TrustStore> trust = cfg.trust;
+  std::string host(server_name);
+  hc.verify_peer_chain = [verify, trust, host, is_server](const std::vector<Bytes>& chain,
+                                                          AlertDescription& alert) -> Result<crypto::VerifyingKey> {
+    std::vector<ByteSpan> ders(chain.begin(), chain.end());
+    auto parsed = pki::CertificateChain::from_der_list(ders);
+    if (!parsed) {
+      alert = AlertDescription::kBadCertificate;
+      return parsed.error();
+    }
+    if (verify) {
+      pki::VerifyOptions options;
+      options.purpose = is_server ? pki::Purpose::kClientAuth : pki::Purpose::kServerAuth;
+      if (!is_server) options.host_name = host;
+      SystemClock clock;
+      pki::VerifyResult result = pki::verify_chain(*parsed, *trust, options, clock);
+      if (!result.ok()) {
+        alert = static_cast<AlertDescription>(pki::alert_for(result.status));
+        return Error(ErrorCode::kInvalidSignature, "peer certificate chain does not verify");
+      }
+    }
+    return parsed->leaf().verifying_key();
+  };
+  hc.request_client_certificate = is_server && cfg.client_auth != ClientAuth::kNone;
+  hc.require_client_certificate = is_server && cfg.client_auth == ClientAuth::kRequire;
+  hc.psk_identity = cfg.psk_identity;
+  hc.psk = cfg.psk;
+  hc.psk_identity_hint = cfg.psk_identity_hint;
+  if (cfg.psk_lookup) {
+    auto lookup = cfg.psk_lookup;
+    hc.psk_lookup = [lookup](ByteSpan identity) -> std::optional<SecretBytes> {
+      auto key = lookup(std::string_view(reinterpret_cast<const char*>(identity.data()), identity.size()));
+      if (!key || key->empty()) return std::nullopt;
+      SecretBytes out{ByteSpan(*key)};
+      secure_wipe(*key);
+      return out;
+    };
+  }
+  hc.require_extended_master_secret = cfg.require_extended_master_secret;
+  hc.srtp_profiles = cfg.srtp_profiles;
+  hc.alpn = cfg.alpn;
+  hc.server_name = std::string(server_name);
+  hc.peer_address.assign(peer_address.begin(), peer_address.end());
+  return hc;
+}
+
+Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Connection::~Connection() = default;
+
+Result<std::unique_ptr<Connection>> Connection::client(std::shared_ptr<const Context> context,
+                                                       std::string_view server_name) {
+  if (!context) return Error(ErrorCode::kInvalidArgument, "no context");
+  if (context->role() != Role::kClient) return Error(ErrorCode::kInvalidArgument, "context is not a client context");
+  auto impl = std::make_unique<Impl>(std::move(context));
+  impl->hs = std::make_unique<handshake::Handshake12>(impl->handshake_config(false, server_name, {}), impl->records,
+                                                      impl->transport, impl->random);
+  return std::unique_ptr<Connection>(new Connection(std::move(impl)));
+}
+
+Result<std::unique_ptr<Connection>> Connection::server(std::shared_ptr<const Context> context,
+                                                       std::span<const uint8_t> peer_address) {
+  if (!context) return Error(ErrorCode::kInvalidArgument, "no context");
+  if (context->role() != Role::kServer) return Error(ErrorCode::kInvalidArgument, "context is not a server context");
+  auto impl = std::make_unique<Impl>(std::move(context));
+  auto hc = impl->handshake_config(true, {}, peer_address);
+  if (impl->cfg.cookie_exchange) {
+    impl->cookies = std::make_unique<handshake::CookieGenerator>(impl->random);
+    hc.cookies = impl->cookies.get();
+  }
+  impl->hs = std::make_unique<handshake::Handshake12>(std::move(hc), impl->records, impl->transport, impl->random);
+  return std::unique_ptr<Connection>(new Connection(std::move(impl)));
+}
+
+Result<void> Connection::start(Instant now) {
+  Impl& c = *impl_;
+  c.now = now;
+  c.started = now;
+  if (c.cfg.role == Role::kServer) return ok();
+  auto r = c.hs->start(now, c.scratch);
+  c.check_handshake(r);
+  c.flush_scratch();
+  return r;
+}
+
+void Connection::handle_datagram(std::span<uint8_t> datagram, Instant now) {
+  Impl& c = *impl_;
+  if (c.state == ConnectionState::kFailed || c.state == ConnectionState::kClosed) return;
+  c.now = now;
+  if (!c.started) c.started = now;
+  ++c.stats.datagrams_received;
+  c.records.process_datagram(datagram, now, c);
+  if (c.hs && c.state != ConnectionState::kFailed) {
+    // RFC 6347 §4.2.4: a retransmitted peer flight draws our last flight again.
+    if (!c.transport.respond_to_peer_retransmission(now, c.records, c.scratch)) {
+      c.fail(Error(ErrorCode::kInternal, "retransmission failed"), AlertDescription::kInternalError);
+    }
+  }
+  c.flush_scratch();
+}
+
+std::optional<std::vector<uint8_t>> Connection::poll_transmit() {
+  Impl& c = *impl_;
+  if (c.outgoing.empty()) return std::nullopt;
+  Bytes d = std::move(c.outgoing.front());
+  c.outgoing.pop_front();
+  return d;
+}
+
+std::optional<Instant> Connection::next_timeout() const {
+  const Impl& c = *impl_;
+  if (c.state != ConnectionState::kHandshaking) return std::nullopt;
+  return c.transport.next_timeout();
+}
+
+void Connection::handle_timeout(Instant now) {
+  Impl& c = *impl_;
+  if (c.state != ConnectionState::kHandshaking) return;
+  c.now = now;
+  const uint64_t before = c.transport.stats().retransmissions;
+  auto r = c.transport.handle_timeout(now, c.records, c.scratch);
+  c.stats.retransmissions += c.transport.stats().retransmissions - before;
+  if (!r) c.fail(Error(ErrorCode::kWrongState, "handshake timed out"), std::nullopt);
+  c.flush_scratch();
+}
+
+size_t Connection::max_write_size() const noexcept {
+  const Impl& c = *impl_;
+  const size_t overhead = c.records.overhead(c.records.write_epoch());
+  const size_t room = c.transport.mtu() > overhead ? c.transport.mtu() - overhead : 0;
+  return std::min(room, record::kMaxPlaintextSize);
+}
+
+Result<void> Connection::write(std::span<const uint8_t> data) {
+  Impl& c = *impl_;
+  if (c.state != ConnectionState::kEstablished) return Error(ErrorCode::kWrongState, "not established");
+  if (data.size() > record::kMaxPlaintextSize) return Error(ErrorCode::kLengthTooLarge, "more than 2^14 bytes");
+  Bytes out(data.size() + c.records.overhead(c.records.write_epoch()));
+  CACHET_ASSIGN_OR_RETURN(size_t n, c.records.seal(c.records.write_epoch(), ContentType::kApplicationData, data, out));
+  out.resize(n);
+  c.scratch.push_back(std::move(out));
+  c.flush_scratch();
+  return ok();
+}
+
+std::optional<std::vector<uint8_t>> Connection::read() {
+  Impl& c = *impl_;
+  if (c.incoming.empty()) return std::nullopt;
+  Bytes d = std::move(c.incoming.front());
+  c.incoming.pop_front();
+  return d;
+}
+
+void Connection::close() {
+  Impl& c = *impl_;
+  if (c.state == ConnectionState::kClosed || c.state == ConnectionState::kFailed) return;
+  c.send_alert(handshake::AlertLevel::kWarning, AlertDescription::kCloseNotify);
+  c.state = ConnectionState::kClosed;
+  c.release_handshake();
+  c.flush_scratch();
+}
+
+ConnectionState Connection::state() const noexcept { return impl_->state; }
+Error Connection::error() const noexcept { return impl_->error; }
+std::optional<uint8_t> Connection::alert_sent() const noexcept { return impl_->alert_sent; }
+std::optional<uint8_t> Connection::alert_received() const noexcept { return impl_->alert_received; }
+
+uint16_t Connection::cipher_suite() const noexcept {
+  const auto* s = impl_->hs->negotiated().suite;
+  return s ? s->code : 0;
+}
+std::string_view Connection::cipher_suite_name() const noexcept {
+  const auto* s = impl_->hs->negotiated().suite;
+  return s ? s->openssl_name : std::string_view();
+}
+std::optional<uint16_t> Connection::group() const noexcept {
+  auto g = impl_->hs->negotiated().group;
+  if (!g) return std::nullopt;
+  return static_cast<uint16_t>(*g);
+}
+std::optional<uint16_t> Connection::signature_scheme() const noexcept {
+  auto s = impl_->hs->negotiated().signature_scheme;
+  if (!s) return std::nullopt;
+  return static_cast<uint16_t>(*s);
+}
+bool Connection::extended_master_secret() const noexcept { return impl_->hs->negotiated().extended_master_secret; }
+std::optional<uint16_t> Connection::srtp_profile() const noexcept { return impl_->hs->negotiated().srtp_profile; }
+std::string_view Connection::alpn() const noexcept { return impl_->hs->negotiated().alpn; }
+std::string_view Connection::server_name() const noexcept { return impl_->hs->negotiated().server_name; }
+std::string_view Connection::psk_identity() const noexcept {
+  const Bytes& id = impl_->hs->negotiated().psk_identity;
+  return std::string_view(reinterpret_cast<const char*>(id.data()), id.size());
+}
+const std::vector<std::vector<uint8_t>>& Connection::peer_certificates() const noexcept {
+  return impl_->hs->negotiated().peer_certificates;
+}
+
+Result<std::vector<uint8_t>> Connection::export_keying_material(std::string_view label, size_t length,
+                                                                std::optional<std::span<const uint8_t>> context) const {
+  const Impl& c = *impl_;
+  if (c.state != ConnectionState::kEstablished) return Error(ErrorCode::kWrongState, "not established");
+  const auto& p = c.hs->negotiated();
+  ByteSpan ctx_span;
+  if (context) ctx_span = *context;
+  CACHET_ASSIGN_OR_RETURN(SecretBytes out,
+                          handshake::export_keying_material(p.suite->prf_hash, p.master_secret, p.client_random,
+                                                            p.server_random, label, context ? &ctx_span : nullptr,
+                                                            length));
+  return std::vector<uint8_t>(out.span().begin(), out.span().end());
+}
+
+size_t Connection::mtu() const noexcept { return impl_->transport.mtu(); }
+Result<void> Connection::set_mtu(size_t mtu) { return impl_->transport.set_mtu(mtu); }
+
+ConnectionStats Connection::stats() const noexcept {
+  ConnectionStats s = impl_->stats;
+  s.records_dropped += impl_->records.stats().total_dropped();
+  s.retransmissions = impl_->transport.stats().retransmissions;
+  return s;
+}
+
+}  // namespace cachet

@@ -1,0 +1,189 @@
+// The DTLS 1.2 handshake (RFC 6347 with RFC 5246, 8422, 4279, 5489, 7627,
+// 5746, 5764, 7301, 6066): one explicit state machine per role, one handler
+// per state. Each state accepts exactly the messages the RFC allows there;
+// anything else is a fatal unexpected_message.
+//
+// The handshake drives the record layer (epochs) and the handshake transport
+// (flights, retransmission); the Connection owns all three and routes records.
+#pragma once
+
+#include <cachet/error.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "base/random.hpp"
+#include "base/secure.hpp"
+#include "crypto/key_exchange.hpp"
+#include "crypto/signature.hpp"
+#include "handshake/cipher_suites.hpp"
+#include "handshake/cookie.hpp"
+#include "handshake/messages.hpp"
+#include "handshake/transcript.hpp"
+#include "handshake/transport.hpp"
+#include "record/record_layer.hpp"
+
+namespace cachet::handshake {
+
+// What the handshake needs to know; built by the Connection from a Context.
+struct HandshakeConfig {
+  bool is_server = false;
+  std::vector<uint16_t> cipher_suites;  // preference order
+  std::vector<crypto::NamedGroup> groups;
+  std::vector<crypto::SignatureScheme> signature_schemes;
+
+  // Our certificate chain (DER, leaf first) and its key: the server's for
+  // ECDHE-ECDSA/RSA, the client's for client authentication.
+  std::vector<Bytes> certificate_chain;
+  std::shared_ptr<const crypto::SigningKey> signing_key;
+  // Verifies the peer's chain and returns the leaf key, or an error (the
+  // alert is chosen from it: bad_certificate unless the callback sets one).
+  std::function<Result<crypto::VerifyingKey>(const std::vector<Bytes>& chain, AlertDescription& alert)>
+      verify_peer_chain;
+  bool request_client_certificate = false;
+  bool require_client_certificate = false;
+
+  // PSK (RFC 4279): the client's identity and key; the server's hint and lookup.
+  Bytes psk_identity;
+  std::shared_ptr<const SecretBytes> psk;
+  Bytes psk_identity_hint;
+  std::function<std::optional<SecretBytes>(ByteSpan identity)> psk_lookup;
+
+  bool require_extended_master_secret = true;
+  std::vector<uint16_t> srtp_profiles;
+  std::vector<std::string> alpn;
+  std::string server_name;  // client: SNI sent
+  // Server: HelloVerifyRequest exchange when no Listener did it already.
+  CookieGenerator* cookies = nullptr;
+  Bytes peer_address;  // server: what the cookie binds to
+};
+
+struct NegotiatedParameters {
+  const CipherSuite* suite = nullptr;
+  std::optional<crypto::NamedGroup> group;
+  std::optional<crypto::SignatureScheme> signature_scheme;  // server's ServerKeyExchange
+  bool extended_master_secret = false;
+  std::optional<uint16_t> srtp_profile;
+  Bytes srtp_mki;
+  std::string alpn;
+  std::string server_name;  // SNI (server: received; client: sent)
+  std::vector<Bytes> peer_certificates;
+  Bytes psk_identity;
+  HelloRandom client_random{};
+  HelloRandom server_random{};
+  SecretBytes master_secret;
+  bool client_authenticated = false;
+};
+
+enum class HandshakeState : uint8_t {
+  // client
+  kClientStart,
+  kClientWaitServerHello,  // or HelloVerifyRequest
+  kClientWaitCertificate,
+  kClientWaitServerKeyExchange,
+  kClientWaitCertificateRequestOrDone,
+  kClientWaitServerHelloDone,
+  kClientWaitChangeCipherSpec,
+  kClientWaitFinished,
+  // server
+  kServerWaitClientHello,
+  kServerWaitClientCertificate,
+  kServerWaitClientKeyExchange,
+  kServerWaitCertificateVerify,
+  kServerWaitChangeCipherSpec,
+  kServerWaitFinished,
+  // both
+  kComplete,
+  kFailed,
+};
+
+std::string_view handshake_state_name(HandshakeState state) noexcept;
+
+class Handshake12 {
+ public:
+  // Limits on what a peer can make us do.
+  static constexpr int kMaxHelloVerifyRequests = 4;
+
+  Handshake12(HandshakeConfig config, record::RecordLayer& records, HandshakeTransport& transport,
+              Random& random);
+
+  // Client: sends the first ClientHello.
+  Result<void> start(Instant now, std::vector<Bytes>& out);
+  // A handshake or change_cipher_spec record handed up by the record layer.
+  Result<void> on_record(const record::Record& record, Instant now, std::vector<Bytes>& out);
+
+  HandshakeState state() const noexcept { return state_; }
+  bool complete() const noexcept { return state_ == HandshakeState::kComplete; }
+  bool failed() const noexcept { return state_ == HandshakeState::kFailed; }
+  // The alert to send after a failure.
+  AlertDescription failure_alert() const noexcept { return alert_; }
+  const NegotiatedParameters& negotiated() const noexcept { return params_; }
+  NegotiatedParameters& negotiated() noexcept { return params_; }
+  // Messages that arrived after completion and were refused (renegotiation).
+  bool renegotiation_refused() const noexcept { return renegotiation_refused_; }
+
+  // Frees what only the handshake needs (transcript, ephemeral keys).
+  void release() noexcept;
+
+ private:
+  Result<void> drain_messages(record::Epoch epoch, Instant now, std::vector<Bytes>& out);
+  Result<void> on_message(const HandshakeMessage& m, Instant now, std::vector<Bytes>& out);
+  Result<void> on_change_cipher_spec(const record::Record& record, Instant now, std::vector<Bytes>& out);
+
+  // client states
+  Result<void> client_send_hello(Instant now, std::vector<Bytes>& out);
+  Result<void> client_on_hello_verify_request(const HandshakeMessage& m, Instant now, std::vector<Bytes>& out);
+  Result<void> client_on_server_hello(const HandshakeMessage& m);
+  Result<void> client_on_certificate(const HandshakeMessage& m);
+  Result<void> client_on_server_key_exchange(const HandshakeMessage& m);
+  Result<void> client_on_certificate_request(const HandshakeMessage& m);
+  Result<void> client_on_server_hello_done(const HandshakeMessage& m, Instant now, std::vector<Bytes>& out);
+  Result<void> on_finished(const HandshakeMessage& m, Instant now, std::vector<Bytes>& out);
+
+  // server states
+  Result<void> server_on_client_hello(const HandshakeMessage& m, Instant now, std::vector<Bytes>& out);
+  Result<void> server_negotiate(const ClientHello& hello);
+  Result<void> server_send_flight(const ClientHello& hello, Instant now, std::vector<Bytes>& out);
+  Result<void> server_on_certificate(const HandshakeMessage& m);
+  Result<void> server_on_client_key_exchange(const HandshakeMessage& m);
+  Result<void> server_on_certificate_verify(const HandshakeMessage& m);
+
+  // shared
+  Result<void> derive_keys(ByteSpan premaster);
+  Result<void> install_read_keys(Instant now);
+  Result<void> install_write_keys();
+  Result<Bytes> finished_data(bool from_client) const;
+  std::optional<crypto::SignatureScheme> pick_signature_scheme(const std::vector<uint16_t>* peer_list) const;
+  void add_to_transcript(const HandshakeMessage& m) { transcript_.add(m.type, m.message_seq, m.body); }
+  template <typename M>
+  Result<void> queue_message(record::Epoch epoch, HandshakeType type, const M& message);
+  Error fail(AlertDescription alert, const char* why);
+  record::Epoch epoch0() const { return record::Epoch(0); }
+
+  HandshakeConfig config_;
+  record::RecordLayer& records_;
+  HandshakeTransport& transport_;
+  Random& random_;
+  HandshakeState state_;
+  AlertDescription alert_ = AlertDescription::kInternalError;
+  Transcript transcript_;
+  NegotiatedParameters params_;
+
+  ClientHello client_hello_;  // client: what we sent (resent with a cookie)
+  int hello_verify_requests_ = 0;
+  std::optional<crypto::KeyShare> key_share_;
+  std::optional<crypto::VerifyingKey> peer_key_;
+  ServerKeyExchange server_key_exchange_;
+  std::optional<CertificateRequest> certificate_request_;
+  std::optional<record::RecordProtection> pending_read_;
+  std::optional<record::RecordProtection> pending_write_;
+  SecretBytes psk_;  // server: the key found for the client's identity
+  bool client_sent_certificate_ = false;
+  bool renegotiation_refused_ = false;
+};
+
+}  // namespace cachet::handshake
