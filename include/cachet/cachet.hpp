@@ -4,5 +4,6 @@
 #include <cachet/connection.hpp>
 #include <cachet/context.hpp>
 #include <cachet/error.hpp>
+#include <cachet/listener.hpp>
 #include <cachet/time.hpp>
 #include <cachet/version.hpp>

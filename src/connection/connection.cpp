@@ -236,11 +236,21 @@ Result<std::unique_ptr<Connection>> Connection::client(std::shared_ptr<const Con
 
 Result<std::unique_ptr<Connection>> Connection::server(std::shared_ptr<const Context> context,
                                                        std::span<const uint8_t> peer_address) {
+  return make_server(std::move(context), peer_address, true);
+}
+
+Result<std::unique_ptr<Connection>> Connection::server_without_cookie(std::shared_ptr<const Context> context,
+                                                                      std::span<const uint8_t> peer_address) {
+  return make_server(std::move(context), peer_address, false);
+}
+
+Result<std::unique_ptr<Connection>> Connection::make_server(std::shared_ptr<const Context> context,
+                                                            std::span<const uint8_t> peer_address, bool cookies) {
   if (!context) return Error(ErrorCode::kInvalidArgument, "no context");
   if (context->role() != Role::kServer) return Error(ErrorCode::kInvalidArgument, "context is not a server context");
   auto impl = std::make_unique<Impl>(std::move(context));
   auto hc = impl->handshake_config(true, {}, peer_address);
-  if (impl->cfg.cookie_exchange) {
+  if (cookies && impl->cfg.cookie_exchange) {
     impl->cookies = std::make_unique<handshake::CookieGenerator>(impl->random);
     hc.cookies = impl->cookies.get();
   }

@@ -76,7 +76,11 @@ Handshake12::Handshake12(HandshakeConfig config, record::RecordLayer& records, H
       records_(records),
       transport_(transport),
       random_(random),
-      state_(config_.is_server ? HandshakeState::kServerWaitClientHello : HandshakeState::kClientStart) {}
+      state_(config_.is_server ? HandshakeState::kServerWaitClientHello : HandshakeState::kClientStart) {
+  // A server may meet its client at the ClientHello with the cookie
+  // (message_seq 1) when a Listener did the cookie exchange statelessly.
+  if (config_.is_server) transport_.reassembler().float_next_seq();
+}
 
 Error Handshake12::fail(AlertDescription alert, const char* why) {
   alert_ = alert;

@@ -1,6 +1,7 @@
 // Cachet client <-> Cachet server through the public API over netsim.
 #include <boost/test/unit_test.hpp>
 
+#include "base/random.hpp"
 #include "connection_test_util.hpp"
 
 using namespace cachet;
@@ -233,6 +234,98 @@ BOOST_AUTO_TEST_CASE(bad_configuration_is_reported_by_build) {
   BOOST_TEST(ContextBuilder(Role::kClient).verify_peer(false).build().ok());
   // A server with nothing to serve.
   BOOST_TEST(!ContextBuilder(Role::kServer).build().ok());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(listener)
+
+// The server side as a real server runs it: a Listener answers ClientHellos
+// statelessly, and only a cookie-carrying one becomes a Connection.
+BOOST_AUTO_TEST_CASE(handshake_through_listener) {
+  auto server_ctx = cert_server("p256");
+  auto listener = Listener::create(server_ctx);
+  BOOST_TEST_REQUIRE(listener.ok());
+  auto client = Connection::client(cert_client("p256"), "server.example");
+  BOOST_TEST_REQUIRE(client.ok());
+  const uint8_t addr[6] = {10, 0, 0, 1, 0x30, 0x39};
+  Instant now{};
+  BOOST_TEST_REQUIRE((*client)->start(now).ok());
+  std::unique_ptr<Connection> server;
+  for (int round = 0; round < 20 && !(server && server->is_established() && (*client)->is_established()); ++round) {
+    while (auto d = (*client)->poll_transmit()) {
+      if (!server) {
+        auto outcome = (*listener)->check(*d, addr, now);
+        if (outcome.verdict == Listener::Verdict::kReply) {
+          BOOST_TEST(outcome.reply.size() <= d->size());
+          (*client)->handle_datagram(outcome.reply, now);
+        } else if (outcome.verdict == Listener::Verdict::kAccept) {
+          auto accepted = (*listener)->accept(*d, addr, now);
+          BOOST_TEST_REQUIRE(accepted.ok());
+          server = std::move(accepted).value();
+        }
+      } else {
+        server->handle_datagram(*d, now);
+      }
+    }
+    if (server) {
+      while (auto d = server->poll_transmit()) (*client)->handle_datagram(*d, now);
+    }
+  }
+  BOOST_TEST_REQUIRE(server != nullptr);
+  BOOST_TEST(server->is_established());
+  BOOST_TEST((*client)->is_established());
+  BOOST_TEST((*listener)->hello_verify_requests_sent() == 1u);
+  BOOST_TEST((*client)->stats().retransmissions == 0u);
+}
+
+// Acceptance (issue 6 #5): a flood of 10,000 ClientHellos from spoofed
+// addresses allocates no connection and draws only HelloVerifyRequests no
+// larger than the ClientHello.
+BOOST_AUTO_TEST_CASE(cookie_flood_from_spoofed_addresses) {
+  auto listener = Listener::create(cert_server("p256"));
+  BOOST_TEST_REQUIRE(listener.ok());
+  auto client_ctx = cert_client("p256");
+  size_t replies = 0, accepted = 0, larger = 0, max_reply = 0, min_hello = SIZE_MAX;
+  for (uint32_t i = 0; i < 10000; ++i) {
+    auto client = Connection::client(client_ctx, "server.example");
+    BOOST_TEST_REQUIRE(client.ok());
+    BOOST_TEST_REQUIRE((*client)->start(Instant{}).ok());
+    auto hello = (*client)->poll_transmit();
+    BOOST_TEST_REQUIRE(hello.has_value());
+    const uint8_t spoofed[6] = {static_cast<uint8_t>(i >> 24), static_cast<uint8_t>(i >> 16),
+                                static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i), 0x12, 0x34};
+    auto outcome = (*listener)->check(*hello, spoofed, Instant{});
+    if (outcome.verdict == Listener::Verdict::kReply) ++replies;
+    if (outcome.verdict == Listener::Verdict::kAccept) ++accepted;
+    if (outcome.reply.size() > hello->size()) ++larger;
+    max_reply = std::max(max_reply, outcome.reply.size());
+    min_hello = std::min(min_hello, hello->size());
+    // A forged cookie does not get through either.
+    if (i % 1000 == 0) {
+      auto garbage = *hello;
+      garbage.back() ^= 1;
+      BOOST_TEST(((*listener)->check(garbage, spoofed, Instant{}).verdict != Listener::Verdict::kAccept));
+    }
+  }
+  BOOST_TEST(replies == 10000u);
+  BOOST_TEST(accepted == 0u);
+  BOOST_TEST(larger == 0u);
+  std::cout << "cookie flood: 10000 ClientHellos (>= " << min_hello << " bytes), 10000 HelloVerifyRequests (<= "
+            << max_reply << " bytes), 0 connections\n";
+}
+
+BOOST_AUTO_TEST_CASE(garbage_is_dropped_by_listener) {
+  auto listener = Listener::create(cert_server("p256"));
+  BOOST_TEST_REQUIRE(listener.ok());
+  const uint8_t addr[4] = {1, 2, 3, 4};
+  cachet::DeterministicRandom rnd(5);
+  for (int i = 0; i < 2000; ++i) {
+    std::vector<uint8_t> junk(rnd.uniform(300));
+    (void)rnd.fill(junk);
+    if (!junk.empty() && i % 2 == 0) junk[0] = 22;  // look like a handshake record
+    BOOST_TEST(((*listener)->check(junk, addr, Instant{}).verdict == Listener::Verdict::kDrop));
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,54 @@
+// Cachet — Listener: the server side before an association exists.
+//
+// A server socket receives datagrams from peers it has no Connection for.
+// The Listener answers a ClientHello without a valid cookie with a
+// HelloVerifyRequest (RFC 6347 §4.2.1) and keeps nothing about that peer;
+// only a ClientHello carrying a valid cookie makes a Connection. So a flood
+// of spoofed ClientHellos costs no memory, and what goes back is never
+// larger than what came in.
+#pragma once
+
+#include <cachet/connection.hpp>
+#include <cachet/context.hpp>
+#include <cachet/error.hpp>
+#include <cachet/time.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace cachet {
+
+class CACHET_EXPORT Listener {
+ public:
+  static Result<std::unique_ptr<Listener>> create(std::shared_ptr<const Context> context);
+  ~Listener();
+
+  enum class Verdict : uint8_t {
+    kDrop,    // not a ClientHello we can use: ignore it
+    kReply,   // send `reply` (a HelloVerifyRequest) back; nothing is kept
+    kAccept,  // a ClientHello with a valid cookie (or cookies are off): call accept()
+  };
+  struct Outcome {
+    Verdict verdict = Verdict::kDrop;
+    std::vector<uint8_t> reply;
+  };
+
+  // Stateless check of a datagram from a peer without a Connection.
+  Outcome check(std::span<const uint8_t> datagram, std::span<const uint8_t> peer_address, Instant now);
+  // Makes the server Connection for a datagram check() accepted, and feeds
+  // the datagram to it (its reply is then in poll_transmit()).
+  Result<std::unique_ptr<Connection>> accept(std::span<uint8_t> datagram, std::span<const uint8_t> peer_address,
+                                             Instant now);
+
+  uint64_t hello_verify_requests_sent() const noexcept;
+
+  struct Impl;
+
+ private:
+  explicit Listener(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cachet

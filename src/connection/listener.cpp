@@ -1,0 +1,115 @@
+#include <cachet/listener.hpp>
+
+#include <atomic>
+
+#include "base/byte_reader.hpp"
+#include "base/byte_writer.hpp"
+#include "base/random.hpp"
+#include "connection/context_impl.hpp"
+#include "handshake/cookie.hpp"
+#include "handshake/handshake_header.hpp"
+#include "handshake/messages.hpp"
+#include "record/header.hpp"
+
+namespace cachet {
+
+using namespace handshake;
+
+struct Listener::Impl {
+  std::shared_ptr<const Context> context;
+  CookieGenerator cookies{SystemRandom::instance()};
+  uint64_t hello_verify_requests = 0;
+
+  explicit Impl(std::shared_ptr<const Context> ctx) : context(std::move(ctx)) {}
+};
+
+Listener::Listener(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Listener::~Listener() = default;
+
+Result<std::unique_ptr<Listener>> Listener::create(std::shared_ptr<const Context> context) {
+  if (!context || context->role() != Role::kServer) {
+    return Error(ErrorCode::kInvalidArgument, "a Listener needs a server context");
+  }
+  return std::unique_ptr<Listener>(new Listener(std::make_unique<Impl>(std::move(context))));
+}
+
+uint64_t Listener::hello_verify_requests_sent() const noexcept { return impl_->hello_verify_requests; }
+
+namespace {
+
+// The first record of the datagram as an unfragmented ClientHello at epoch 0,
+// or nothing. A ClientHello with a cookie fits one datagram (RFC 6347
+// §4.2.1 makes the server's reply depend only on it); a fragmented one is
+// not accepted statelessly.
+struct ParsedHello {
+  record::RecordHeader record;
+  ClientHello hello;
+};
+
+std::optional<ParsedHello> parse_client_hello(ByteSpan datagram) {
+  ByteReader r(datagram);
+  auto parsed = record::parse_record(r, 0);
+  if (parsed.status != record::ParseStatus::kOk) return std::nullopt;
+  const auto& h = parsed.record.header;
+  if (h.type != record::ContentType::kHandshake || h.epoch.value != 0) return std::nullopt;
+  ByteReader body(parsed.record.fragment);
+  auto fragment = read_fragment(body);
+  if (!fragment) return std::nullopt;
+  const auto& fh = fragment->header;
+  if (fh.type != HandshakeType::kClientHello || fh.fragment_offset != 0 || fh.fragment_length != fh.length) {
+    return std::nullopt;
+  }
+  auto hello = ClientHello::parse(fragment->body);
+  if (!hello) return std::nullopt;
+  return ParsedHello{h, std::move(hello).value()};
+}
+
+}  // namespace
+
+Listener::Outcome Listener::check(std::span<const uint8_t> datagram, std::span<const uint8_t> peer_address,
+                                  Instant now) {
+  Outcome out;
+  auto parsed = parse_client_hello(datagram);
+  if (!parsed) return out;
+  const Context::Impl& cfg = impl_->context->impl();
+  if (!cfg.cookie_exchange || impl_->cookies.verify(peer_address, parsed->hello, now)) {
+    out.verdict = Verdict::kAccept;
+    return out;
+  }
+  // RFC 6347 §4.2.1: HelloVerifyRequest with the record sequence number of
+  // the ClientHello, message_seq of the ClientHello, and version DTLS 1.0.
+  HelloVerifyRequest hvr;
+  hvr.cookie = impl_->cookies.make(peer_address, parsed->hello, now);
+  auto body = encode(hvr);
+  if (!body) return out;
+  ByteWriter w;
+  w.u8(static_cast<uint8_t>(record::ContentType::kHandshake));
+  w.u16(static_cast<uint16_t>(record::ProtocolVersion::kDtls10));
+  w.u16(0);
+  w.u48(parsed->record.sequence.value());
+  w.u16(static_cast<uint16_t>(kHandshakeHeaderSize + body->size()));
+  const auto len = static_cast<uint32_t>(body->size());
+  // The ClientHello's message_seq (0 for a first ClientHello).
+  ByteReader r(datagram);
+  auto rec = record::parse_record(r, 0);
+  ByteReader frag(rec.record.fragment);
+  const uint16_t seq = read_fragment(frag)->header.message_seq;
+  write_fragment_header(w, FragmentHeader{HandshakeType::kHelloVerifyRequest, len, seq, 0, len});
+  w.bytes(*body);
+  auto reply = w.take();
+  if (!reply) return out;
+  out.verdict = Verdict::kReply;
+  out.reply = std::move(reply).value();
+  ++impl_->hello_verify_requests;
+  return out;
+}
+
+Result<std::unique_ptr<Connection>> Listener::accept(std::span<uint8_t> datagram, std::span<const uint8_t> peer_address,
+                                                     Instant now) {
+  CACHET_ASSIGN_OR_RETURN(auto connection, Connection::server_without_cookie(impl_->context, peer_address));
+  CACHET_TRY(connection->start(now));
+  connection->handle_datagram(datagram, now);
+  return connection;
+}
+
+}  // namespace cachet
