@@ -90,7 +90,8 @@ class CACHET_EXPORT Connection {
   friend class Listener;
   // A server whose ClientHello's cookie a Listener has already checked.
   static Result<std::unique_ptr<Connection>> server_without_cookie(std::shared_ptr<const Context> context,
-                                                                   std::span<const uint8_t> peer_address);
+                                                                   std::span<const uint8_t> peer_address,
+                                                                   uint64_t first_record_sequence);
   static Result<std::unique_ptr<Connection>> make_server(std::shared_ptr<const Context> context,
                                                          std::span<const uint8_t> peer_address, bool cookies);
   explicit Connection(std::unique_ptr<Impl> impl);

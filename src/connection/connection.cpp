@@ -240,8 +240,11 @@ Result<std::unique_ptr<Connection>> Connection::server(std::shared_ptr<const Con
 }
 
 Result<std::unique_ptr<Connection>> Connection::server_without_cookie(std::shared_ptr<const Context> context,
-                                                                      std::span<const uint8_t> peer_address) {
-  return make_server(std::move(context), peer_address, false);
+                                                                      std::span<const uint8_t> peer_address,
+                                                                      uint64_t first_record_sequence) {
+  CACHET_ASSIGN_OR_RETURN(auto connection, make_server(std::move(context), peer_address, false));
+  CACHET_TRY(connection->impl_->records.advance_write_sequence(record::SequenceNumber(first_record_sequence)));
+  return connection;
 }
 
 Result<std::unique_ptr<Connection>> Connection::make_server(std::shared_ptr<const Context> context,

@@ -106,7 +106,13 @@ Listener::Outcome Listener::check(std::span<const uint8_t> datagram, std::span<c
 
 Result<std::unique_ptr<Connection>> Listener::accept(std::span<uint8_t> datagram, std::span<const uint8_t> peer_address,
                                                      Instant now) {
-  CACHET_ASSIGN_OR_RETURN(auto connection, Connection::server_without_cookie(impl_->context, peer_address));
+  // RFC 6347 §4.2.1: the HelloVerifyRequest took the first ClientHello's
+  // record sequence number; the reply to this ClientHello starts at its own,
+  // so the client never sees a sequence number twice at epoch 0.
+  auto parsed = parse_client_hello(datagram);
+  if (!parsed) return Error(ErrorCode::kInvalidArgument, "not an acceptable ClientHello");
+  CACHET_ASSIGN_OR_RETURN(auto connection, Connection::server_without_cookie(impl_->context, peer_address,
+                                                                           parsed->record.sequence.value()));
   CACHET_TRY(connection->start(now));
   connection->handle_datagram(datagram, now);
   return connection;
