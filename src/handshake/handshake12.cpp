@@ -58,6 +58,13 @@ bool verifying_key_fits_suite(const crypto::VerifyingKey& key, const CipherSuite
   return false;
 }
 
+bool certificate_curve_acceptable(const crypto::SigningKey& key, const std::optional<std::vector<uint16_t>>& groups) {
+  if (!groups) return true;
+  if (key.type() == crypto::KeyType::kEcP256) return contains(*groups, static_cast<uint16_t>(crypto::NamedGroup::kSecp256r1));
+  if (key.type() == crypto::KeyType::kEcP384) return contains(*groups, static_cast<uint16_t>(crypto::NamedGroup::kSecp384r1));
+  return true;
+}
+
 // RFC 8422 §5.4: the signed data of a ServerKeyExchange.
 Result<Bytes> server_params_to_sign(const HelloRandom& client_random, const HelloRandom& server_random,
                                     const ServerKeyExchange& ske) {
@@ -614,6 +621,9 @@ Result<void> Handshake12::server_negotiate(const ClientHello& ch) {
     if (s->key_exchange != KeyExchangeKind::kPsk && !group) continue;
     if (suite_needs_certificate(*s)) {
       if (!config_.signing_key || config_.certificate_chain.empty() || !key_fits_suite(*config_.signing_key, *s)) continue;
+      // RFC 8422 §5.1.1: in TLS 1.2 the client's supported_groups also names
+      // the curves it accepts in the server's ECDSA certificate.
+      if (!certificate_curve_acceptable(*config_.signing_key, ext.supported_groups)) continue;
       if (!scheme) continue;  // nothing we can sign that the client accepts
       params_.signature_scheme = scheme;
     } else if (!config_.psk_lookup) {

@@ -108,10 +108,11 @@ BOOST_AUTO_TEST_CASE(certificate_suites_every_key_type) {
 BOOST_AUTO_TEST_CASE(every_group) {
   for (const char* group : {"X25519", "P-256", "P-384", "X448"}) {
     BOOST_TEST_CONTEXT(group) {
-      auto client = ContextBuilder(Role::kClient).ca_file(pki("p256/root.pem")).groups(group).build();
+      // An Ed25519 certificate: no curve constraint from the client's groups.
+      auto client = ContextBuilder(Role::kClient).ca_file(pki("ed25519/root.pem")).groups(group).build();
       auto server = ContextBuilder(Role::kServer)
-                        .certificate_file(pki("p256/server-chain.pem"))
-                        .private_key_file(pki("p256/server.key"))
+                        .certificate_file(pki("ed25519/server-chain.pem"))
+                        .private_key_file(pki("ed25519/server.key"))
                         .groups("X448:P-384:P-256:X25519")
                         .build();
       BOOST_TEST_REQUIRE((client.ok() && server.ok()));
@@ -121,6 +122,20 @@ BOOST_AUTO_TEST_CASE(every_group) {
       BOOST_TEST(*link.client->group() == *link.server->group());
     }
   }
+}
+
+// RFC 8422 §5.1.1: a client whose groups do not include the curve of the
+// server's ECDSA certificate cannot be served with that certificate.
+BOOST_AUTO_TEST_CASE(certificate_curve_must_be_in_client_groups) {
+  auto client = ContextBuilder(Role::kClient).ca_file(pki("p256/root.pem")).groups("X25519").build();
+  BOOST_TEST_REQUIRE(client.ok());
+  test::Link link(*client, cert_server("p256"));
+  BOOST_TEST(!link.handshake());
+  BOOST_TEST(link.server->alert_sent().value_or(0) == 40);
+  auto both = ContextBuilder(Role::kClient).ca_file(pki("p256/root.pem")).groups("X25519:P-256").build();
+  test::Link ok_link(*both, cert_server("p256"));
+  BOOST_TEST_REQUIRE(ok_link.handshake());
+  BOOST_TEST(*ok_link.client->group() == 29);  // X25519 for the key exchange
 }
 
 BOOST_AUTO_TEST_CASE(client_authentication) {

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Interop on 127.0.0.1 between the cachet command line and the real peers'
+# command-line tools: openssl s_client/s_server (OpenSSL 3.0) and
+# gnutls-cli/gnutls-serv (GnuTLS 3.7), both directions, per suite family,
+# with cookies, client auth, SRTP key export, ALPN, SNI and a small MTU.
+# Each case prints "CASE PASS: name" or "CASE FAIL: name" (the test driver
+# counts them one by one).
+set -u
+top=${CACHET_TOP_SRCDIR:?}
+build=${CACHET_TOP_BUILDDIR:?}
+CACHET=$build/tools/cachet
+PKI=$top/tests/pki
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+. "$top/tests/interop/cli_lib.sh"
+
+for tool in openssl gnutls-cli gnutls-serv ss; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (scripts/deps installs it)"; exit 99; }
+done
+
+failures=0
+result() {  # result NAME CONDITION_STATUS [details file]
+  if [ "$2" -eq 0 ]; then echo "CASE PASS: $1"; else
+    echo "CASE FAIL: $1"; failures=$((failures + 1))
+    [ -n "${3:-}" ] && sed 's/^/    | /' "$3" | tail -15
+  fi
+}
+
+PSK_HEX=000102030405060708090a0b0c0d0e0f
+
+# --- openssl s_client -> cachet server ------------------------------------------
+openssl_client_case() {  # NAME KEYDIR SUITE [extra server args] -- [extra client args]
+  local name=$1 dir=$2 suite=$3; shift 3
+  local sargs=() cargs=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do sargs+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  cargs=("$@")
+  local port; port=$(next_port)
+  local cert=(--cert "$PKI/$dir/server-chain.pem" --key "$PKI/$dir/server.key")
+  [ "$dir" = psk ] && cert=()
+  start_cachet_server "$name" "$port" "${cert[@]}" --ciphers "$suite" "${sargs[@]}"
+  (echo "ping $name"; sleep 1) | timeout 15 openssl s_client -dtls1_2 -connect 127.0.0.1:"$port" \
+      -cipher "$suite" "${cargs[@]}" >"$WORK/$name.client" 2>&1
+  wait "$SERVER_PID" 2>/dev/null
+  grep -q "ping $name" "$WORK/$name.client" && grep -q "suite: $suite" "$WORK/$name.server"
+  result "openssl-client/$name" $? "$WORK/$name.server"
+}
+
+verify_args=(-verify_return_error -verify_hostname server.example)
+openssl_client_case ecdsa-aes128gcm p256 ECDHE-ECDSA-AES128-GCM-SHA256 -- -CAfile "$PKI/p256/root.pem" "${verify_args[@]}"
+openssl_client_case ecdsa-aes256gcm p384 ECDHE-ECDSA-AES256-GCM-SHA384 -- -CAfile "$PKI/p384/root.pem" "${verify_args[@]}"
+openssl_client_case ecdsa-chacha p256 ECDHE-ECDSA-CHACHA20-POLY1305 -- -CAfile "$PKI/p256/root.pem" "${verify_args[@]}"
+openssl_client_case ecdsa-ccm p256 ECDHE-ECDSA-AES128-CCM -- -CAfile "$PKI/p256/root.pem"
+openssl_client_case ecdsa-ccm8 p256 ECDHE-ECDSA-AES128-CCM8 -- -CAfile "$PKI/p256/root.pem"
+openssl_client_case rsa-aes128gcm rsa2048 ECDHE-RSA-AES128-GCM-SHA256 -- -CAfile "$PKI/rsa2048/root.pem" "${verify_args[@]}"
+openssl_client_case rsa-chacha rsa2048 ECDHE-RSA-CHACHA20-POLY1305 -- -CAfile "$PKI/rsa2048/root.pem"
+# In DTLS 1.2 the client's groups also name the curves it accepts in the
+# server's ECDSA certificate (RFC 8422 §5.1.1): P-256 rides along.
+for g in X25519:P-256 P-256 P-384:P-256; do
+  openssl_client_case "group-${g%%:*}" p256 ECDHE-ECDSA-AES128-GCM-SHA256 -- -CAfile "$PKI/p256/root.pem" -groups "$g"
+done
+openssl_client_case psk-aes128gcm psk PSK-AES128-GCM-SHA256 --psk-identity client1 --psk $PSK_HEX -- -psk_identity client1 -psk $PSK_HEX
+openssl_client_case psk-ccm8 psk PSK-AES128-CCM8 --psk-identity client1 --psk $PSK_HEX -- -psk_identity client1 -psk $PSK_HEX
+openssl_client_case psk-chacha psk PSK-CHACHA20-POLY1305 --psk-identity client1 --psk $PSK_HEX -- -psk_identity client1 -psk $PSK_HEX
+openssl_client_case ecdhe-psk-chacha psk ECDHE-PSK-CHACHA20-POLY1305 --psk-identity client1 --psk $PSK_HEX -- -psk_identity client1 -psk $PSK_HEX
+openssl_client_case client-auth p256 ECDHE-ECDSA-AES128-GCM-SHA256 --ca "$PKI/p256/root.pem" --verify-client -- \
+  -CAfile "$PKI/p256/root.pem" -cert "$PKI/p256/client.pem" -cert_chain "$PKI/p256/int.pem" -key "$PKI/p256/client.key"
+openssl_client_case mtu-576 p256 ECDHE-ECDSA-AES128-GCM-SHA256 --mtu 576 -- -CAfile "$PKI/p256/root.pem" -mtu 576
+openssl_client_case alpn-sni p256 ECDHE-ECDSA-AES128-GCM-SHA256 --alpn h2,webrtc -- -CAfile "$PKI/p256/root.pem" -alpn webrtc -servername server.example
+
+# SRTP and the exporter: the profile and the 60 bytes of EXTRACTOR-dtls_srtp
+# keying material must be identical on both sides.
+port=$(next_port)
+start_cachet_server srtp "$port" --cert "$PKI/p256/server-chain.pem" --key "$PKI/p256/server.key" \
+  --srtp SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80 --export EXTRACTOR-dtls_srtp:60
+(echo ping; sleep 1) | timeout 15 openssl s_client -dtls1_2 -connect 127.0.0.1:"$port" -CAfile "$PKI/p256/root.pem" \
+  -use_srtp SRTP_AES128_CM_SHA1_80:SRTP_AEAD_AES_128_GCM -keymatexport EXTRACTOR-dtls_srtp -keymatexportlen 60 \
+  >"$WORK/srtp.client" 2>&1
+wait "$SERVER_PID" 2>/dev/null
+theirs=$(sed -n 's/^ *Keying material: *//p' "$WORK/srtp.client" | tr 'A-F' 'a-f')
+ours=$(sed -n 's/.*keying_material: //p' "$WORK/srtp.server")
+profile_ok=1; grep -q "SRTP Extension negotiated, profile=SRTP_AEAD_AES_128_GCM" "$WORK/srtp.client" && grep -q "srtp_profile: SRTP_AEAD_AES_128_GCM" "$WORK/srtp.server" && profile_ok=0
+[ -n "$ours" ] && [ "$ours" = "$theirs" ] && [ $profile_ok -eq 0 ]
+result "openssl-client/srtp-export-equal" $? "$WORK/srtp.client"
+
+# --- cachet client -> openssl s_server -listen (stateless cookie path) -----------------
+cachet_client_vs_openssl() {  # NAME KEYDIR SUITE [server args] -- [client args]
+  local name=$1 dir=$2 suite=$3; shift 3
+  local sargs=() cargs=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do sargs+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  cargs=("$@")
+  local port; port=$(next_port)
+  local cert=(-cert "$PKI/$dir/server.pem" -cert_chain "$PKI/$dir/int.pem" -key "$PKI/$dir/server.key")
+  [ "$dir" = psk ] && cert=(-nocert)
+  start_openssl_server "$name" "$port" -listen "${cert[@]}" -cipher "$suite" "${sargs[@]}"
+  (echo "ping $name"; sleep 1) | timeout 15 "$CACHET" client 127.0.0.1:"$port" --ciphers "$suite" "${cargs[@]}" \
+      >"$WORK/$name.client" 2>&1
+  local rc=$?
+  stop_server
+  [ $rc -eq 0 ] && grep -q "hello from s_server" "$WORK/$name.client" && grep -q "ping $name" "$WORK/$name.server" \
+    && grep -q "suite: $suite" "$WORK/$name.client"
+  result "cachet-client-vs-openssl/$name" $? "$WORK/$name.client"
+}
+cachet_client_vs_openssl ecdsa-aes128gcm p256 ECDHE-ECDSA-AES128-GCM-SHA256 -- --ca "$PKI/p256/root.pem" --servername server.example
+cachet_client_vs_openssl ecdsa-chacha p256 ECDHE-ECDSA-CHACHA20-POLY1305 -- --ca "$PKI/p256/root.pem" --servername server.example
+cachet_client_vs_openssl ecdsa-ccm8 p256 ECDHE-ECDSA-AES128-CCM8 -- --ca "$PKI/p256/root.pem" --servername server.example
+cachet_client_vs_openssl rsa-aes256gcm rsa2048 ECDHE-RSA-AES256-GCM-SHA384 -- --ca "$PKI/rsa2048/root.pem" --servername server.example
+cachet_client_vs_openssl psk psk PSK-AES128-GCM-SHA256 -psk_identity client1 -psk $PSK_HEX -- --psk-identity client1 --psk $PSK_HEX
+cachet_client_vs_openssl client-auth p256 ECDHE-ECDSA-AES128-GCM-SHA256 -Verify 1 -CAfile "$PKI/p256/root.pem" -- \
+  --ca "$PKI/p256/root.pem" --servername server.example --cert "$PKI/p256/client-chain.pem" --key "$PKI/p256/client.key"
+cachet_client_vs_openssl mtu-576 p256 ECDHE-ECDSA-AES128-GCM-SHA256 -mtu 576 -- --ca "$PKI/p256/root.pem" --servername server.example --mtu 576
+
+# --- GnuTLS ------------------------------------------------------------------------------
+port=$(next_port)
+start_gnutls_server gnutls-serv "$port" --x509certfile "$PKI/p256/server-chain.pem" --x509keyfile "$PKI/p256/server.key" --disable-client-cert
+(echo "ping gnutls"; sleep 1) | timeout 15 "$CACHET" client 127.0.0.1:"$port" --ca "$PKI/p256/root.pem" --servername server.example \
+  >"$WORK/gnutls-serv.client" 2>&1
+rc=$?
+stop_server
+[ $rc -eq 0 ] && grep -q "ping gnutls" "$WORK/gnutls-serv.client"
+result "cachet-client-vs-gnutls-serv/ecdsa" $? "$WORK/gnutls-serv.client"
+
+gnutls_client_case() {  # NAME KEYDIR PRIORITY [server args...]
+  local name=$1 dir=$2 prio=$3; shift 3
+  local port; port=$(next_port)
+  start_cachet_server "$name" "$port" --cert "$PKI/$dir/server-chain.pem" --key "$PKI/$dir/server.key" "$@"
+  (echo "ping $name"; sleep 1) | timeout 15 gnutls-cli --udp -p "$port" --x509cafile "$PKI/$dir/root.pem" \
+      --sni-hostname server.example --verify-hostname server.example --priority "$prio" 127.0.0.1 >"$WORK/$name.client" 2>&1
+  wait "$SERVER_PID" 2>/dev/null
+  grep -q "ping $name" "$WORK/$name.client" && grep -q "Handshake was completed" "$WORK/$name.client"
+  result "gnutls-cli/$name" $? "$WORK/$name.client"
+}
+gnutls_client_case default p256 NORMAL
+gnutls_client_case aes128gcm p256 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-CIPHER-ALL:+AES-128-GCM'
+gnutls_client_case chacha p256 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-CIPHER-ALL:+CHACHA20-POLY1305'
+gnutls_client_case ccm8 p256 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-CIPHER-ALL:+AES-128-CCM-8'
+gnutls_client_case rsa rsa2048 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-CIPHER-ALL:+AES-256-GCM'
+gnutls_client_case p384-group p256 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-GROUP-ALL:+GROUP-SECP384R1:+GROUP-SECP256R1' --groups P-384
+
+echo "cli interop: $failures failed"
+[ $failures -eq 0 ]
