@@ -82,29 +82,31 @@ Result<void> Flight::write(size_t mtu, record::RecordSealer& sealer, std::vector
     }
     const size_t total = e.body.size();
     size_t offset = 0;
-    do {
+    // At least one fragment, even for an empty message (ServerHelloDone).
+    bool sent_any = false;
+    while (!sent_any || offset < total) {
       const size_t remaining = total - offset;
       size_t room = packer.room(e.epoch);
       room = room > kHandshakeHeaderSize ? room - kHandshakeHeaderSize : 0;
-      if (!packer.empty() && (room == 0 || (room < remaining && room < kMinUsefulFragment))) {
+      const bool fits_header = packer.room(e.epoch) >= kHandshakeHeaderSize;
+      if (!packer.empty() && (!fits_header || (remaining > 0 && (room == 0 || (room < remaining && room < kMinUsefulFragment))))) {
         packer.flush();
         continue;
       }
-      if (room == 0 && (remaining > 0 || packer.empty())) {
-        if (packer.empty()) return Error(ErrorCode::kInvalidArgument, "MTU too small for a handshake fragment");
+      if (!fits_header || (remaining > 0 && room == 0)) {
+        return Error(ErrorCode::kInvalidArgument, "MTU too small for a handshake fragment");
       }
       // A record carries at most 2^14 bytes (RFC 6347 §4.1).
       const size_t frag = std::min({remaining, room, record::kMaxPlaintextSize - kHandshakeHeaderSize});
-      Bytes payload;
-      payload.reserve(kHandshakeHeaderSize + frag);
       ByteWriter w;
       write_fragment_header(w, FragmentHeader{e.type, static_cast<uint32_t>(total), e.message_seq,
                                               static_cast<uint32_t>(offset), static_cast<uint32_t>(frag)});
       w.bytes(ByteSpan(e.body).subspan(offset, frag));
-      CACHET_ASSIGN_OR_RETURN(payload, w.take());
+      CACHET_ASSIGN_OR_RETURN(Bytes payload, w.take());
       CACHET_TRY(packer.add(e.epoch, e.content, payload));
       offset += frag;
-    } while (offset < total);
+      sent_any = true;
+    }
   }
   packer.flush();
   return ok();

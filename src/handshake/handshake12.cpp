@@ -199,21 +199,25 @@ Result<void> Handshake12::on_message(const HandshakeMessage& m, Instant now, std
 }
 
 Result<void> Handshake12::on_change_cipher_spec(const record::Record& r, Instant now, std::vector<Bytes>& out) {
-  // RFC 5246 §7.1: exactly one byte, value 1, at the old epoch.
-  if (r.payload.size() != 1 || r.payload[0] != 1) return fail(AlertDescription::kDecodeError, "malformed ChangeCipherSpec");
-  if (state_ == HandshakeState::kClientWaitChangeCipherSpec || state_ == HandshakeState::kServerWaitChangeCipherSpec) {
-    if (r.epoch.value != 0) return fail(AlertDescription::kUnexpectedMessage, "ChangeCipherSpec in the wrong epoch");
+  // RFC 5246 §7.1: exactly one byte of value 1, sent at the old epoch.
+  const bool well_formed = r.payload.size() == 1 && r.payload[0] == 1 && r.epoch.value == 0;
+  if (well_formed &&
+      (state_ == HandshakeState::kClientWaitChangeCipherSpec || state_ == HandshakeState::kServerWaitChangeCipherSpec)) {
     CACHET_TRY(install_read_keys(now));
     state_ = config_.is_server ? HandshakeState::kServerWaitFinished : HandshakeState::kClientWaitFinished;
     // A Finished that overtook the CCS was held by the record layer and has
     // just been handed to the reassembler: handle it now.
     return drain_messages(Epoch(1), now, out);
   }
-  // A retransmitted CCS after we moved on (reordering, peer retransmission) is
-  // harmless; any other CCS (before the keys exist, or a second one in the
-  // Finished wait — "multiple CCS") is a protocol violation.
-  if (state_ == HandshakeState::kComplete) return ok();
-  return fail(AlertDescription::kUnexpectedMessage, "unexpected ChangeCipherSpec");
+  // A DTLS 1.2 CCS carries no message_seq, so it is not ordered with the
+  // handshake messages (RFC 6347 §4.1): one that arrives before the messages
+  // it follows was overtaken by reordering or loss, and one that arrives
+  // again is part of a retransmitted flight. Both are dropped; the peer's
+  // retransmission brings the flight again. Nothing is derived from an
+  // unauthenticated CCS, so dropping is always safe: a "CCS before keys" or
+  // "multiple CCS" injection changes nothing.
+  ++ignored_change_cipher_specs_;
+  return ok();
 }
 
 // --------------------------------------------------------------------------

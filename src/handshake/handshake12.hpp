@@ -125,6 +125,7 @@ class Handshake12 {
   NegotiatedParameters& negotiated() noexcept { return params_; }
   // Messages that arrived after completion and were refused (renegotiation).
   bool renegotiation_refused() const noexcept { return renegotiation_refused_; }
+  uint64_t ignored_change_cipher_specs() const noexcept { return ignored_change_cipher_specs_; }
 
   // Frees what only the handshake needs (transcript, ephemeral keys).
   void release() noexcept;
@@ -184,6 +185,7 @@ class Handshake12 {
   SecretBytes psk_;  // server: the key found for the client's identity
   bool client_sent_certificate_ = false;
   bool renegotiation_refused_ = false;
+  uint64_t ignored_change_cipher_specs_ = 0;
 };
 
 }  // namespace cachet::handshake

@@ -63,6 +63,8 @@ class Endpoint {  // one DTLS association, sans-I/O, real time
 
 std::unique_ptr<Endpoint> make_openssl_endpoint(const EndpointConfig& config);
 std::unique_ptr<Endpoint> make_gnutls_endpoint(const EndpointConfig& config);
+// cachet::Connection (a Listener first, on the server side).
+std::unique_ptr<Endpoint> make_cachet_endpoint(const EndpointConfig& config);
 
 struct RunResult {
   bool completed = false;

@@ -1,9 +1,10 @@
-// The interop harness proving itself: real OpenSSL and GnuTLS endpoints, in
-// every pairing, over netsim. When Cachet's Connection implements Endpoint it
-// joins these pairings.
+// Real OpenSSL and GnuTLS endpoints and Cachet's Connection, in-process over
+// netsim, in every pairing: the harness proving itself (OpenSSL <-> GnuTLS)
+// and Cachet against both peers in both roles.
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include "interop/endpoint.hpp"
@@ -14,12 +15,24 @@ namespace {
 
 using namespace std::chrono_literals;
 
-enum class Library { kOpenSsl, kGnutls };
+enum class Library { kOpenSsl, kGnutls, kCachet };
 
-const char* name(Library library) { return library == Library::kOpenSsl ? "openssl" : "gnutls"; }
+const char* name(Library library) {
+  switch (library) {
+    case Library::kOpenSsl: return "openssl";
+    case Library::kGnutls: return "gnutls";
+    case Library::kCachet: return "cachet";
+  }
+  return "?";
+}
 
 std::unique_ptr<Endpoint> make_endpoint(Library library, const EndpointConfig& config) {
-  return library == Library::kOpenSsl ? make_openssl_endpoint(config) : make_gnutls_endpoint(config);
+  switch (library) {
+    case Library::kOpenSsl: return make_openssl_endpoint(config);
+    case Library::kGnutls: return make_gnutls_endpoint(config);
+    case Library::kCachet: return make_cachet_endpoint(config);
+  }
+  return nullptr;
 }
 
 struct Pairing {
@@ -29,10 +42,11 @@ struct Pairing {
 };
 
 constexpr Pairing kAllPairings[] = {
-    {Library::kOpenSsl, Library::kGnutls},
-    {Library::kGnutls, Library::kOpenSsl},
-    {Library::kOpenSsl, Library::kOpenSsl},
-    {Library::kGnutls, Library::kGnutls},
+    {Library::kOpenSsl, Library::kGnutls}, {Library::kGnutls, Library::kOpenSsl},
+    {Library::kOpenSsl, Library::kOpenSsl}, {Library::kGnutls, Library::kGnutls},
+    {Library::kCachet, Library::kOpenSsl}, {Library::kOpenSsl, Library::kCachet},
+    {Library::kCachet, Library::kGnutls},  {Library::kGnutls, Library::kCachet},
+    {Library::kCachet, Library::kCachet},
 };
 
 std::string pki(const std::string& file) { return test::data_path("interop/pki/" + file); }
@@ -316,6 +330,44 @@ BOOST_AUTO_TEST_CASE(lossy_network) {
     std::sort(elapsed.begin(), elapsed.end());
     std::cout << "lossy " << pairing.label() << ": " << kSeeds << " seeds, median " << elapsed[kSeeds / 2].count()
               << " ms, max " << elapsed.back().count() << " ms\n";
+  }
+}
+
+// Issue 6 acceptance 3: 200 seeded handshakes per peer (100 with Cachet as
+// client, 100 as server) at 20% loss plus reordering and duplication.
+BOOST_AUTO_TEST_CASE(cachet_lossy_200_per_peer) {
+  // make distcheck (a second full run) sets CACHET_INTEROP_SEEDS lower.
+  const char* env = std::getenv("CACHET_INTEROP_SEEDS");
+  const uint64_t seeds = env != nullptr ? std::strtoull(env, nullptr, 10) : 100;
+  netsim::Impairments impairments;
+  impairments.loss = 0.2;
+  impairments.duplicate = 0.1;
+  impairments.reorder = 0.1;
+  impairments.delay = 2ms;
+  impairments.jitter = 1ms;
+  for (Library peer : {Library::kOpenSsl, Library::kGnutls}) {
+    int completed = 0;
+    std::vector<std::chrono::milliseconds> elapsed;
+    for (Pairing pairing : {Pairing{Library::kCachet, peer}, Pairing{peer, Library::kCachet}}) {
+      for (uint64_t seed = 1; seed <= seeds; ++seed) {
+        EndpointConfig client = client_config("ECDHE-ECDSA-AES128-GCM-SHA256");
+        EndpointConfig server = server_config("ECDHE-ECDSA-AES128-GCM-SHA256");
+        client.initial_timeout = server.initial_timeout = 30ms;
+        const Session s = connect(pairing, client, server, impairments, seed, 20s);
+        if (s.run.completed) {
+          ++completed;
+          elapsed.push_back(s.run.elapsed);
+        } else {
+          BOOST_ERROR(pairing.label() << ", seed " << seed << ": " << s.run.error);
+        }
+      }
+    }
+    BOOST_TEST(completed == static_cast<int>(2 * seeds));
+    std::sort(elapsed.begin(), elapsed.end());
+    if (!elapsed.empty()) {
+      std::cout << "cachet vs " << name(peer) << ", 20% loss: " << completed << "/" << 2 * seeds << " completed, median "
+                << elapsed[elapsed.size() / 2].count() << " ms, max " << elapsed.back().count() << " ms\n";
+    }
   }
 }
 
