@@ -68,6 +68,22 @@ openssl_client_case client-auth p256 ECDHE-ECDSA-AES128-GCM-SHA256 --ca "$PKI/p2
 openssl_client_case mtu-576 p256 ECDHE-ECDSA-AES128-GCM-SHA256 --mtu 576 -- -CAfile "$PKI/p256/root.pem" -mtu 576
 openssl_client_case alpn-sni p256 ECDHE-ECDSA-AES128-GCM-SHA256 --alpn h2,webrtc -- -CAfile "$PKI/p256/root.pem" -alpn webrtc -servername server.example
 
+# Refusals: a client offering only CBC suites gets handshake_failure (40); a
+# DTLS 1.0-only client gets protocol_version (70). Both fail with a clear
+# local error on our side.
+refusal_case() {  # NAME EXPECTED_ALERT OPENSSL_ARGS...
+  local name=$1 alert=$2; shift 2
+  local port; port=$(next_port)
+  start_cachet_server "$name" "$port" --cert "$PKI/p256/server-chain.pem" --key "$PKI/p256/server.key"
+  (echo ping; sleep 1) | timeout 15 openssl s_client -connect 127.0.0.1:"$port" "$@" >"$WORK/$name.client" 2>&1
+  local client_rc=$?
+  wait "$SERVER_PID" 2>/dev/null
+  [ $client_rc -ne 0 ] && grep -q "event: failed" "$WORK/$name.server" && grep -q "sent alert $alert" "$WORK/$name.server"
+  result "openssl-client/$name" $? "$WORK/$name.server"
+}
+refusal_case cbc-only-refused 40 -dtls1_2 -cipher AES128-SHA:AES256-SHA -CAfile "$PKI/p256/root.pem"
+refusal_case dtls10-refused 70 -dtls1 -cipher 'DEFAULT:@SECLEVEL=0' -CAfile "$PKI/p256/root.pem"
+
 # SRTP and the exporter: the profile and the 60 bytes of EXTRACTOR-dtls_srtp
 # keying material must be identical on both sides.
 port=$(next_port)
