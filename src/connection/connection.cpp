@@ -100,7 +100,7 @@ struct Connection::Impl : record::RecordSink {
         // writer to resend it.
         if (cfg.role == Role::kClient) records.release_previous_write_epoch();
       }
-      if (hs->renegotiation_refused()) {
+      if (hs->take_renegotiation_refused()) {
         send_alert(handshake::AlertLevel::kWarning, AlertDescription::kNoRenegotiation);
       }
       return;

@@ -123,8 +123,13 @@ class Handshake12 {
   AlertDescription failure_alert() const noexcept { return alert_; }
   const NegotiatedParameters& negotiated() const noexcept { return params_; }
   NegotiatedParameters& negotiated() noexcept { return params_; }
-  // Messages that arrived after completion and were refused (renegotiation).
-  bool renegotiation_refused() const noexcept { return renegotiation_refused_; }
+  // True once for each renegotiation attempt refused since the last call
+  // (the Connection answers each with a no_renegotiation warning).
+  bool take_renegotiation_refused() noexcept {
+    const bool refused = renegotiation_refused_;
+    renegotiation_refused_ = false;
+    return refused;
+  }
   uint64_t ignored_change_cipher_specs() const noexcept { return ignored_change_cipher_specs_; }
 
   // Frees what only the handshake needs (transcript, ephemeral keys).
