@@ -512,17 +512,21 @@ int run_server(const Options& o) {
 
 }  // namespace
 
+int run_proxy(int argc, char** argv);  // tools/proxy.cpp
+
 int main(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     std::printf("usage: cachet COMMAND [options]\n"
                 "  client HOST:PORT   DTLS 1.2 client (cachet client --help)\n"
                 "  server --listen A  DTLS 1.2 server (cachet server --help)\n"
+                "  proxy --listen A   UDP impairment proxy (cachet proxy --help)\n"
                 "  version            print the library version\n");
     return argc < 2 ? 1 : 0;
   }
   const std::string cmd = argv[1];
   if (cmd == "client") return run_client(parse_options(argc - 2, argv + 2, false));
   if (cmd == "server") return run_server(parse_options(argc - 2, argv + 2, true));
+  if (cmd == "proxy") return run_proxy(argc - 2, argv + 2);
   if (cmd == "version") {
     std::printf("cachet %s\n", std::string(cachet::version()).c_str());
     return 0;
