@@ -128,31 +128,88 @@ cachet_client_vs_openssl client-auth p256 ECDHE-ECDSA-AES128-GCM-SHA256 -Verify 
 cachet_client_vs_openssl mtu-576 p256 ECDHE-ECDSA-AES128-GCM-SHA256 -mtu 576 -- --ca "$PKI/p256/root.pem" --servername server.example --mtu 576
 
 # --- GnuTLS ------------------------------------------------------------------------------
-port=$(next_port)
-start_gnutls_server gnutls-serv "$port" --x509certfile "$PKI/p256/server-chain.pem" --x509keyfile "$PKI/p256/server.key" --disable-client-cert
-(echo "ping gnutls"; sleep 1) | timeout 15 "$CACHET" client 127.0.0.1:"$port" --ca "$PKI/p256/root.pem" --servername server.example \
-  >"$WORK/gnutls-serv.client" 2>&1
-rc=$?
-stop_server
-[ $rc -eq 0 ] && grep -q "ping gnutls" "$WORK/gnutls-serv.client"
-result "cachet-client-vs-gnutls-serv/ecdsa" $? "$WORK/gnutls-serv.client"
-
-gnutls_client_case() {  # NAME KEYDIR PRIORITY [server args...]
+printf 'client1:%s\n' "$PSK_HEX" >"$WORK/psk.passwd"
+cachet_client_vs_gnutls() {  # NAME KEYDIR PRIORITY [server args] -- [client args]
   local name=$1 dir=$2 prio=$3; shift 3
+  local sargs=() cargs=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do sargs+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  cargs=("$@")
   local port; port=$(next_port)
-  start_cachet_server "$name" "$port" --cert "$PKI/$dir/server-chain.pem" --key "$PKI/$dir/server.key" "$@"
+  local cert=(--x509certfile "$PKI/$dir/server-chain.pem" --x509keyfile "$PKI/$dir/server.key")
+  [ "$dir" = psk ] && cert=()
+  start_gnutls_server "$name" "$port" "${cert[@]}" --priority "$prio" "${sargs[@]}"
+  (echo "ping $name"; sleep 1) | timeout 15 "$CACHET" client 127.0.0.1:"$port" "${cargs[@]}" >"$WORK/$name.client" 2>&1
+  local rc=$?
+  stop_server
+  [ $rc -eq 0 ] && grep -q "^ping $name" "$WORK/$name.client"
+  result "cachet-client-vs-gnutls-serv/$name" $? "$WORK/$name.client"
+}
+G12='NORMAL:-VERS-ALL:+VERS-DTLS1.2'
+CA256=(--ca "$PKI/p256/root.pem" --servername server.example)
+cachet_client_vs_gnutls ecdsa p256 NORMAL --disable-client-cert -- "${CA256[@]}"
+cachet_client_vs_gnutls chacha p256 "$G12:-CIPHER-ALL:+CHACHA20-POLY1305" --disable-client-cert -- "${CA256[@]}"
+cachet_client_vs_gnutls ccm8 p256 "$G12:-CIPHER-ALL:+AES-128-CCM-8" --disable-client-cert -- "${CA256[@]}"
+cachet_client_vs_gnutls rsa-aes256gcm rsa2048 "$G12:-CIPHER-ALL:+AES-256-GCM" --disable-client-cert -- \
+  --ca "$PKI/rsa2048/root.pem" --servername server.example
+cachet_client_vs_gnutls group-p384 p256 "$G12:-GROUP-ALL:+GROUP-SECP384R1:+GROUP-SECP256R1" --disable-client-cert -- \
+  "${CA256[@]}" --groups P-384:P-256
+cachet_client_vs_gnutls client-auth p256 NORMAL --require-client-cert --x509cafile "$PKI/p256/root.pem" -- \
+  "${CA256[@]}" --cert "$PKI/p256/client-chain.pem" --key "$PKI/p256/client.key"
+cachet_client_vs_gnutls psk psk "$G12:-KX-ALL:+PSK:+ECDHE-PSK" --pskpasswd "$WORK/psk.passwd" -- \
+  --psk-identity client1 --psk $PSK_HEX --ciphers PSK-AES128-GCM-SHA256
+cachet_client_vs_gnutls ecdhe-psk psk "$G12:-KX-ALL:+ECDHE-PSK" --pskpasswd "$WORK/psk.passwd" -- \
+  --psk-identity client1 --psk $PSK_HEX --ciphers ECDHE-PSK-CHACHA20-POLY1305
+cachet_client_vs_gnutls alpn p256 NORMAL --disable-client-cert --alpn webrtc -- "${CA256[@]}" --alpn webrtc
+cachet_client_vs_gnutls mtu-576 p256 NORMAL --disable-client-cert --mtu 576 -- "${CA256[@]}" --mtu 576
+
+gnutls_client_case() {  # NAME KEYDIR PRIORITY [server args...] [-- gnutls-cli args]
+  local name=$1 dir=$2 prio=$3; shift 3
+  local sargs=() cargs=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do sargs+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  cargs=("$@")
+  local port; port=$(next_port)
+  start_cachet_server "$name" "$port" --cert "$PKI/$dir/server-chain.pem" --key "$PKI/$dir/server.key" "${sargs[@]}"
   (echo "ping $name"; sleep 1) | timeout 15 gnutls-cli --udp -p "$port" --x509cafile "$PKI/$dir/root.pem" \
-      --sni-hostname server.example --verify-hostname server.example --priority "$prio" 127.0.0.1 >"$WORK/$name.client" 2>&1
+      --sni-hostname server.example --verify-hostname server.example --priority "$prio" "${cargs[@]}" 127.0.0.1 \
+      >"$WORK/$name.client" 2>&1
   wait "$SERVER_PID" 2>/dev/null
   grep -q "ping $name" "$WORK/$name.client" && grep -q "Handshake was completed" "$WORK/$name.client"
   result "gnutls-cli/$name" $? "$WORK/$name.client"
 }
 gnutls_client_case default p256 NORMAL
+gnutls_client_case client-auth p256 NORMAL --ca "$PKI/p256/root.pem" --verify-client -- \
+  --x509certfile "$PKI/p256/client-chain.pem" --x509keyfile "$PKI/p256/client.key"
+gnutls_client_case alpn p256 NORMAL --alpn webrtc -- --alpn webrtc
+gnutls_client_case mtu-576 p256 NORMAL --mtu 576 -- --mtu 576
 gnutls_client_case aes128gcm p256 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-CIPHER-ALL:+AES-128-GCM'
 gnutls_client_case chacha p256 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-CIPHER-ALL:+CHACHA20-POLY1305'
 gnutls_client_case ccm8 p256 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-CIPHER-ALL:+AES-128-CCM-8'
 gnutls_client_case rsa rsa2048 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-CIPHER-ALL:+AES-256-GCM'
 gnutls_client_case p384-group p256 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-GROUP-ALL:+GROUP-SECP384R1:+GROUP-SECP256R1' --groups P-384
+
+# gnutls-cli with a PSK, and gnutls-cli's exported keying material against
+# the Cachet server's (SRTP profile and 60 bytes of EXTRACTOR-dtls_srtp).
+port=$(next_port)
+start_cachet_server gnutls-psk "$port" --psk-identity client1 --psk $PSK_HEX --ciphers PSK-AES128-GCM-SHA256
+(echo "ping gnutls-psk"; sleep 1) | timeout 15 gnutls-cli --udp -p "$port" --pskusername client1 --pskkey $PSK_HEX \
+  --priority "$G12:-KX-ALL:+PSK" 127.0.0.1 >"$WORK/gnutls-psk.client" 2>&1
+wait "$SERVER_PID" 2>/dev/null
+grep -q "ping gnutls-psk" "$WORK/gnutls-psk.client" && grep -q "psk_identity: client1" "$WORK/gnutls-psk.server"
+result "gnutls-cli/psk" $? "$WORK/gnutls-psk.client"
+
+port=$(next_port)
+start_cachet_server gnutls-srtp "$port" --cert "$PKI/p256/server-chain.pem" --key "$PKI/p256/server.key" \
+  --srtp SRTP_AES128_CM_SHA1_80 --export EXTRACTOR-dtls_srtp:60
+(echo ping; sleep 1) | timeout 15 gnutls-cli --udp -p "$port" --x509cafile "$PKI/p256/root.pem" \
+  --sni-hostname server.example --verify-hostname server.example --srtp-profiles SRTP_AES128_CM_HMAC_SHA1_80 \
+  --keymatexport EXTRACTOR-dtls_srtp --keymatexportsize 60 127.0.0.1 >"$WORK/gnutls-srtp.client" 2>&1
+wait "$SERVER_PID" 2>/dev/null
+theirs=$(grep -i -A1 "Key material" "$WORK/gnutls-srtp.client" | tr -d ' \n' | sed 's/.*[Kk]ey[a-z]*material:*//' | tr 'A-F' 'a-f' | grep -o '[0-9a-f]\{120\}' | head -1)
+ours=$(sed -n 's/.*keying_material: //p' "$WORK/gnutls-srtp.server")
+[ -n "$ours" ] && [ "$ours" = "$theirs" ] && grep -q "srtp_profile: SRTP_AES128_CM_SHA1_80" "$WORK/gnutls-srtp.server"
+result "gnutls-cli/srtp-export-equal" $? "$WORK/gnutls-srtp.client"
 
 echo "cli interop: $failures failed"
 [ $failures -eq 0 ]
