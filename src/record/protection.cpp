@@ -109,7 +109,7 @@ Result<size_t> RecordProtection::seal(const RecordHeader& in, ByteSpan payload,
   MutableByteSpan tag = w.reserve(tag_size_);
   CACHET_TRY(w.status());
 
-  std::memmove(body.data(), payload.data(), payload.size());
+  if (!payload.empty()) std::memmove(body.data(), payload.data(), payload.size());
   if (with_cid) body[payload.size()] = static_cast<uint8_t>(in.type);  // DTLSInnerPlaintext.real_type
 
   uint8_t ad[kMaxAdditionalData];
