@@ -285,7 +285,13 @@ Report describe(const Connection& c, const Options& o) {
   if (c.group()) r.add("group", std::string(group_name(*c.group())));
   if (c.signature_scheme()) r.add("signature_scheme", std::string(signature_scheme_name(*c.signature_scheme())));
   r.add("extended_master_secret", c.extended_master_secret() ? "yes" : "no");
-  if (c.srtp_profile()) r.add("srtp_profile", std::string(srtp_profile_name(*c.srtp_profile())));
+  if (c.srtp_profile()) {
+    r.add("srtp_profile", std::string(srtp_profile_name(*c.srtp_profile())));
+    if (auto keys = c.srtp_keys()) {
+      r.add("srtp_client_key", hex(keys->client_key) + " salt " + hex(keys->client_salt));
+      r.add("srtp_server_key", hex(keys->server_key) + " salt " + hex(keys->server_salt));
+    }
+  }
   if (!c.alpn().empty()) r.add("alpn", std::string(c.alpn()));
   if (!c.server_name().empty()) r.add("server_name", std::string(c.server_name()));
   if (!c.psk_identity().empty()) r.add("psk_identity", std::string(c.psk_identity()));

@@ -80,6 +80,16 @@ class CACHET_EXPORT Connection {
   Result<std::vector<uint8_t>> export_keying_material(std::string_view label, size_t length,
                                                       std::optional<std::span<const uint8_t>> context = {}) const;
 
+  // DTLS-SRTP keys (RFC 5764 §4.2): EXTRACTOR-dtls_srtp keying material
+  // split as client_write_SRTP_master_key, server_write_SRTP_master_key,
+  // client_write_SRTP_master_salt, server_write_SRTP_master_salt, with the
+  // lengths of the negotiated profile (RFC 5764 §4.1.2, RFC 7714 §14.2).
+  struct SrtpKeys {
+    uint16_t profile = 0;
+    std::vector<uint8_t> client_key, server_key, client_salt, server_salt;
+  };
+  Result<SrtpKeys> srtp_keys() const;
+
   size_t mtu() const noexcept;
   Result<void> set_mtu(size_t mtu);
   ConnectionStats stats() const noexcept;

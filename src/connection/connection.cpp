@@ -398,6 +398,31 @@ Result<std::vector<uint8_t>> Connection::export_keying_material(std::string_view
   return std::vector<uint8_t>(out.span().begin(), out.span().end());
 }
 
+Result<Connection::SrtpKeys> Connection::srtp_keys() const {
+  const auto profile = srtp_profile();
+  if (!profile) return Error(ErrorCode::kWrongState, "no SRTP profile was negotiated");
+  size_t key_len = 0, salt_len = 0;
+  switch (*profile) {
+    case 0x0001: case 0x0002: key_len = 16; salt_len = 14; break;  // AES128_CM_HMAC_SHA1_80/32
+    case 0x0007: key_len = 16; salt_len = 12; break;                 // AEAD_AES_128_GCM
+    case 0x0008: key_len = 32; salt_len = 12; break;                 // AEAD_AES_256_GCM
+    default: return Error(ErrorCode::kUnsupported, "unknown SRTP profile");
+  }
+  CACHET_ASSIGN_OR_RETURN(auto km, export_keying_material("EXTRACTOR-dtls_srtp", 2 * (key_len + salt_len)));
+  SrtpKeys keys;
+  keys.profile = *profile;
+  auto take = [&](size_t offset, size_t len) {
+    return std::vector<uint8_t>(km.begin() + static_cast<ptrdiff_t>(offset),
+                                km.begin() + static_cast<ptrdiff_t>(offset + len));
+  };
+  keys.client_key = take(0, key_len);
+  keys.server_key = take(key_len, key_len);
+  keys.client_salt = take(2 * key_len, salt_len);
+  keys.server_salt = take(2 * key_len + salt_len, salt_len);
+  secure_wipe(km);
+  return keys;
+}
+
 size_t Connection::mtu() const noexcept { return impl_->transport.mtu(); }
 Result<void> Connection::set_mtu(size_t mtu) { return impl_->transport.set_mtu(mtu); }
 

@@ -125,6 +125,9 @@ cachet_client_vs_openssl rsa-aes256gcm rsa2048 ECDHE-RSA-AES256-GCM-SHA384 -- --
 cachet_client_vs_openssl psk psk PSK-AES128-GCM-SHA256 -psk_identity client1 -psk $PSK_HEX -- --psk-identity client1 --psk $PSK_HEX
 cachet_client_vs_openssl client-auth p256 ECDHE-ECDSA-AES128-GCM-SHA256 -Verify 1 -CAfile "$PKI/p256/root.pem" -- \
   --ca "$PKI/p256/root.pem" --servername server.example --cert "$PKI/p256/client-chain.pem" --key "$PKI/p256/client.key"
+cachet_client_vs_openssl group-p384 p256 ECDHE-ECDSA-AES128-GCM-SHA256 -groups P-384:P-256 -- --ca "$PKI/p256/root.pem" --servername server.example --groups P-384:P-256
+cachet_client_vs_openssl alpn p256 ECDHE-ECDSA-AES128-GCM-SHA256 -alpn webrtc -- --ca "$PKI/p256/root.pem" --servername server.example --alpn h2,webrtc
+cachet_client_vs_openssl ecdhe-psk psk ECDHE-PSK-CHACHA20-POLY1305 -psk_identity client1 -psk $PSK_HEX -- --psk-identity client1 --psk $PSK_HEX
 cachet_client_vs_openssl mtu-576 p256 ECDHE-ECDSA-AES128-GCM-SHA256 -mtu 576 -- --ca "$PKI/p256/root.pem" --servername server.example --mtu 576
 
 # --- GnuTLS ------------------------------------------------------------------------------

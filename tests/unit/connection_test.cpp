@@ -173,6 +173,18 @@ BOOST_AUTO_TEST_CASE(srtp_alpn_and_sni_are_negotiated) {
   test::Link link(*client, *server);
   BOOST_TEST_REQUIRE(link.handshake());
   BOOST_TEST(link.client->srtp_profile().value_or(0) == 0x0001);  // server preference
+  // RFC 5764 §4.2: the keying material split, identical on both sides.
+  auto ck = link.client->srtp_keys();
+  auto sk = link.server->srtp_keys();
+  BOOST_TEST_REQUIRE((ck.ok() && sk.ok()));
+  BOOST_TEST(ck->client_key.size() == 16u);
+  BOOST_TEST(ck->client_salt.size() == 14u);
+  BOOST_TEST((ck->client_key == sk->client_key && ck->server_salt == sk->server_salt));
+  auto raw = link.client->export_keying_material("EXTRACTOR-dtls_srtp", 60);
+  BOOST_TEST_REQUIRE(raw.ok());
+  std::vector<uint8_t> joined = ck->client_key;
+  for (const auto* part : {&ck->server_key, &ck->client_salt, &ck->server_salt}) joined.insert(joined.end(), part->begin(), part->end());
+  BOOST_TEST((joined == *raw));
   BOOST_TEST(link.client->alpn() == "c-webrtc");
   BOOST_TEST(link.server->server_name() == "server.example");
 }
