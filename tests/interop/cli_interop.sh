@@ -28,6 +28,18 @@ result() {  # result NAME CONDITION_STATUS [details file]
 
 PSK_HEX=000102030405060708090a0b0c0d0e0f
 
+# For cases named group-*: the group Cachet reports must be that group.
+group_ok() {  # group_ok NAME LOGFILE
+  local want
+  case ${1,,} in
+    group-x25519|x25519-group) want=x25519 ;;
+    group-p-256|group-p256|p256-group) want=secp256r1 ;;
+    group-p-384|group-p384|p384-group) want=secp384r1 ;;
+    *) return 0 ;;
+  esac
+  grep -q "group: $want" "$2"
+}
+
 # --- openssl s_client -> cachet server ------------------------------------------
 openssl_client_case() {  # NAME KEYDIR SUITE [extra server args] -- [extra client args]
   local name=$1 dir=$2 suite=$3; shift 3
@@ -42,7 +54,7 @@ openssl_client_case() {  # NAME KEYDIR SUITE [extra server args] -- [extra clien
   (echo "ping $name"; sleep 1) | timeout 15 openssl s_client -dtls1_2 -connect 127.0.0.1:"$port" \
       -cipher "$suite" "${cargs[@]}" >"$WORK/$name.client" 2>&1
   wait "$SERVER_PID" 2>/dev/null
-  grep -q "ping $name" "$WORK/$name.client" && grep -q "suite: $suite" "$WORK/$name.server"
+  grep -q "ping $name" "$WORK/$name.client" && grep -q "suite: $suite" "$WORK/$name.server" && group_ok "$name" "$WORK/$name.server"
   result "openssl-client/$name" $? "$WORK/$name.server"
 }
 
@@ -56,8 +68,9 @@ openssl_client_case rsa-aes128gcm rsa2048 ECDHE-RSA-AES128-GCM-SHA256 -- -CAfile
 openssl_client_case rsa-chacha rsa2048 ECDHE-RSA-CHACHA20-POLY1305 -- -CAfile "$PKI/rsa2048/root.pem"
 # In DTLS 1.2 the client's groups also name the curves it accepts in the
 # server's ECDSA certificate (RFC 8422 §5.1.1): P-256 rides along.
+# (The server picks by its own preference, so it is given the group first.)
 for g in X25519:P-256 P-256 P-384:P-256; do
-  openssl_client_case "group-${g%%:*}" p256 ECDHE-ECDSA-AES128-GCM-SHA256 -- -CAfile "$PKI/p256/root.pem" -groups "$g"
+  openssl_client_case "group-${g%%:*}" p256 ECDHE-ECDSA-AES128-GCM-SHA256 --groups "$g" -- -CAfile "$PKI/p256/root.pem" -groups "$g"
 done
 openssl_client_case psk-aes128gcm psk PSK-AES128-GCM-SHA256 --psk-identity client1 --psk $PSK_HEX -- -psk_identity client1 -psk $PSK_HEX
 openssl_client_case psk-ccm8 psk PSK-AES128-CCM8 --psk-identity client1 --psk $PSK_HEX -- -psk_identity client1 -psk $PSK_HEX
@@ -115,7 +128,7 @@ cachet_client_vs_openssl() {  # NAME KEYDIR SUITE [server args] -- [client args]
   local rc=$?
   stop_server
   [ $rc -eq 0 ] && grep -q "hello from s_server" "$WORK/$name.client" && grep -q "ping $name" "$WORK/$name.server" \
-    && grep -q "suite: $suite" "$WORK/$name.client"
+    && grep -q "suite: $suite" "$WORK/$name.client" && group_ok "$name" "$WORK/$name.client"
   result "cachet-client-vs-openssl/$name" $? "$WORK/$name.client"
 }
 cachet_client_vs_openssl ecdsa-aes128gcm p256 ECDHE-ECDSA-AES128-GCM-SHA256 -- --ca "$PKI/p256/root.pem" --servername server.example
@@ -125,6 +138,8 @@ cachet_client_vs_openssl rsa-aes256gcm rsa2048 ECDHE-RSA-AES256-GCM-SHA384 -- --
 cachet_client_vs_openssl psk psk PSK-AES128-GCM-SHA256 -psk_identity client1 -psk $PSK_HEX -- --psk-identity client1 --psk $PSK_HEX
 cachet_client_vs_openssl client-auth p256 ECDHE-ECDSA-AES128-GCM-SHA256 -Verify 1 -CAfile "$PKI/p256/root.pem" -- \
   --ca "$PKI/p256/root.pem" --servername server.example --cert "$PKI/p256/client-chain.pem" --key "$PKI/p256/client.key"
+cachet_client_vs_openssl group-x25519 p256 ECDHE-ECDSA-AES128-GCM-SHA256 -groups X25519:P-256 -- --ca "$PKI/p256/root.pem" --servername server.example --groups X25519:P-256
+cachet_client_vs_openssl group-p256 p256 ECDHE-ECDSA-AES128-GCM-SHA256 -groups P-256 -- --ca "$PKI/p256/root.pem" --servername server.example --groups P-256
 cachet_client_vs_openssl group-p384 p256 ECDHE-ECDSA-AES128-GCM-SHA256 -groups P-384:P-256 -- --ca "$PKI/p256/root.pem" --servername server.example --groups P-384:P-256
 cachet_client_vs_openssl alpn p256 ECDHE-ECDSA-AES128-GCM-SHA256 -alpn webrtc -- --ca "$PKI/p256/root.pem" --servername server.example --alpn h2,webrtc
 cachet_client_vs_openssl ecdhe-psk psk ECDHE-PSK-CHACHA20-POLY1305 -psk_identity client1 -psk $PSK_HEX -- --psk-identity client1 --psk $PSK_HEX
@@ -145,7 +160,7 @@ cachet_client_vs_gnutls() {  # NAME KEYDIR PRIORITY [server args] -- [client arg
   (echo "ping $name"; sleep 1) | timeout 15 "$CACHET" client 127.0.0.1:"$port" "${cargs[@]}" >"$WORK/$name.client" 2>&1
   local rc=$?
   stop_server
-  [ $rc -eq 0 ] && grep -q "^ping $name" "$WORK/$name.client"
+  [ $rc -eq 0 ] && grep -q "^ping $name" "$WORK/$name.client" && group_ok "$name" "$WORK/$name.client"
   result "cachet-client-vs-gnutls-serv/$name" $? "$WORK/$name.client"
 }
 G12='NORMAL:-VERS-ALL:+VERS-DTLS1.2'
@@ -155,6 +170,10 @@ cachet_client_vs_gnutls chacha p256 "$G12:-CIPHER-ALL:+CHACHA20-POLY1305" --disa
 cachet_client_vs_gnutls ccm8 p256 "$G12:-CIPHER-ALL:+AES-128-CCM-8" --disable-client-cert -- "${CA256[@]}"
 cachet_client_vs_gnutls rsa-aes256gcm rsa2048 "$G12:-CIPHER-ALL:+AES-256-GCM" --disable-client-cert -- \
   --ca "$PKI/rsa2048/root.pem" --servername server.example
+cachet_client_vs_gnutls group-x25519 p256 "$G12:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1" --disable-client-cert -- \
+  "${CA256[@]}" --groups X25519:P-256
+cachet_client_vs_gnutls group-p256 p256 "$G12:-GROUP-ALL:+GROUP-SECP256R1" --disable-client-cert -- \
+  "${CA256[@]}" --groups P-256
 cachet_client_vs_gnutls group-p384 p256 "$G12:-GROUP-ALL:+GROUP-SECP384R1:+GROUP-SECP256R1" --disable-client-cert -- \
   "${CA256[@]}" --groups P-384:P-256
 cachet_client_vs_gnutls client-auth p256 NORMAL --require-client-cert --x509cafile "$PKI/p256/root.pem" -- \
@@ -178,7 +197,8 @@ gnutls_client_case() {  # NAME KEYDIR PRIORITY [server args...] [-- gnutls-cli a
       --sni-hostname server.example --verify-hostname server.example --priority "$prio" "${cargs[@]}" 127.0.0.1 \
       >"$WORK/$name.client" 2>&1
   wait "$SERVER_PID" 2>/dev/null
-  grep -q "ping $name" "$WORK/$name.client" && grep -q "Handshake was completed" "$WORK/$name.client"
+  grep -q "ping $name" "$WORK/$name.client" && grep -q "Handshake was completed" "$WORK/$name.client" \
+    && group_ok "$name" "$WORK/$name.server"
   result "gnutls-cli/$name" $? "$WORK/$name.client"
 }
 gnutls_client_case default p256 NORMAL
@@ -190,6 +210,8 @@ gnutls_client_case aes128gcm p256 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-CIPHER-ALL:+A
 gnutls_client_case chacha p256 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-CIPHER-ALL:+CHACHA20-POLY1305'
 gnutls_client_case ccm8 p256 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-CIPHER-ALL:+AES-128-CCM-8'
 gnutls_client_case rsa rsa2048 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-CIPHER-ALL:+AES-256-GCM'
+gnutls_client_case x25519-group p256 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1'
+gnutls_client_case p256-group p256 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-GROUP-ALL:+GROUP-SECP256R1'
 gnutls_client_case p384-group p256 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-GROUP-ALL:+GROUP-SECP384R1:+GROUP-SECP256R1' --groups P-384
 
 # gnutls-cli with a PSK, and gnutls-cli's exported keying material against
