@@ -5,5 +5,6 @@
 #include <cachet/context.hpp>
 #include <cachet/error.hpp>
 #include <cachet/listener.hpp>
+#include <cachet/session.hpp>
 #include <cachet/time.hpp>
 #include <cachet/version.hpp>

@@ -8,6 +8,7 @@
 
 #include <cachet/context.hpp>
 #include <cachet/error.hpp>
+#include <cachet/session.hpp>
 #include <cachet/time.hpp>
 
 #include <cstdint>
@@ -27,6 +28,8 @@ struct ConnectionStats {
   uint64_t datagrams_sent = 0;
   uint64_t records_dropped = 0;
   uint64_t retransmissions = 0;
+  uint64_t flights_sent = 0;           // handshake flights (first transmissions only)
+  uint64_t peer_address_changes = 0;   // RFC 9146 §6 updates of peer_address()
   Duration handshake_time{0};
 };
 
@@ -35,6 +38,10 @@ class CACHET_EXPORT Connection {
   // A client for `server_name` (SNI and certificate name; may be empty).
   static Result<std::unique_ptr<Connection>> client(std::shared_ptr<const Context> context,
                                                     std::string_view server_name = {});
+  // A client that offers to resume `session` (RFC 5246 §7.3, RFC 5077); the
+  // server may decline, and a full handshake follows.
+  static Result<std::unique_ptr<Connection>> client(std::shared_ptr<const Context> context,
+                                                    std::string_view server_name, const Session& session);
   // A server for one peer; `peer_address` is any stable byte form of the
   // peer's address (it binds the cookie).
   static Result<std::unique_ptr<Connection>> server(std::shared_ptr<const Context> context,
@@ -45,6 +52,11 @@ class CACHET_EXPORT Connection {
   Result<void> start(Instant now);
   // One received datagram. Decrypted in place: the buffer is modified.
   void handle_datagram(std::span<uint8_t> datagram, Instant now);
+  // The same, from the address `from` (any stable byte form). With a
+  // connection ID in use, a datagram from another address whose record
+  // authenticates and is newer than any before moves peer_address() there
+  // (RFC 9146 §6); nothing unauthenticated or replayed ever does.
+  void handle_datagram(std::span<uint8_t> datagram, Instant now, std::span<const uint8_t> from);
   // The next datagram to send, if any.
   std::optional<std::vector<uint8_t>> poll_transmit();
   std::optional<Instant> next_timeout() const;
@@ -89,6 +101,30 @@ class CACHET_EXPORT Connection {
     std::vector<uint8_t> client_key, server_key, client_salt, server_salt;
   };
   Result<SrtpKeys> srtp_keys() const;
+
+  // Resumption: whether this handshake resumed a session, and the session a
+  // client can resume next time (invalid when the server offered none).
+  bool resumed() const noexcept;
+  Session session() const;
+
+  // Connection IDs (RFC 9146), once negotiated: the CID the peer puts on
+  // records to us, and the one we put on records to the peer.
+  bool connection_id_negotiated() const noexcept;
+  std::span<const uint8_t> connection_id() const noexcept;
+  std::span<const uint8_t> peer_connection_id() const noexcept;
+
+  // Where datagrams for this peer go; set by server() and by a validated
+  // address change (see handle_datagram); a client may set it.
+  std::span<const uint8_t> peer_address() const noexcept;
+  void set_peer_address(std::span<const uint8_t> address);
+  // True once for each change of peer_address() since the last call.
+  bool take_peer_address_change() noexcept;
+
+  // RFC 7250: the peer authenticated with a raw public key (peer_certificates()
+  // then holds its SubjectPublicKeyInfo).
+  bool peer_uses_raw_public_key() const noexcept;
+  // RFC 8449: the peer's record_size_limit, when negotiated.
+  std::optional<uint16_t> peer_record_size_limit() const noexcept;
 
   size_t mtu() const noexcept;
   Result<void> set_mtu(size_t mtu);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cachet/error.hpp>
+#include <cachet/session.hpp>
 #include <cachet/time.hpp>
 
 #include <cstdint>
@@ -77,6 +78,47 @@ class CACHET_EXPORT ContextBuilder {
   ContextBuilder& mtu(size_t mtu);
   // Retransmission timer: initial timeout (RFC 6347: 1 s) and budget.
   ContextBuilder& retransmit_timeout(Duration initial, unsigned max_retransmissions = 10);
+
+  // --- resumption (RFC 5246 §7.3, RFC 5077) ----------------------------------
+  // Session tickets: a client asks for them, a server issues and accepts
+  // them (default true).
+  ContextBuilder& session_tickets(bool enabled);
+  // Server: where sessions resumable by ID are kept (default: a cache of
+  // SessionCache::kDefaultCapacity owned by this context); share one between
+  // contexts, or pass nullptr for no resumption by ID.
+  ContextBuilder& session_cache(std::shared_ptr<SessionCache> cache);
+  // Server: the ticket keys (default: keys owned by this context); share one
+  // between contexts/servers that must accept each other's tickets.
+  ContextBuilder& ticket_keys(std::shared_ptr<TicketKeys> keys);
+
+  // --- connection IDs (RFC 9146) ---------------------------------------------
+  // Offer (client) or accept (server) connection IDs; `length` (0..20) is the
+  // size of the random CID we ask the peer to put on the records it sends us
+  // (0: we need none, but we put the peer's on ours).
+  ContextBuilder& connection_id(size_t length);
+
+  // --- raw public keys (RFC 7250) --------------------------------------------
+  // Present our private key's SubjectPublicKeyInfo instead of a certificate
+  // (to peers that accept raw public keys; others still get the certificate
+  // if one is configured).
+  ContextBuilder& raw_public_key(bool present);
+  // Accept a peer whose raw public key — or whose certificate's key — is this
+  // one ("PUBLIC KEY" or "CERTIFICATE" PEM). Several may be pinned. Without
+  // trust anchors, a pinned certificate key is accepted without chain checks.
+  ContextBuilder& pin_public_key_pem(std::string_view pem);
+  ContextBuilder& pin_public_key_file(const std::string& path);
+  // Accept raw public keys this callback approves (DER SubjectPublicKeyInfo),
+  // consulted when no pin matches.
+  ContextBuilder& raw_public_key_verifier(std::function<bool(std::span<const uint8_t> spki)> verifier);
+
+  // --- record size limit (RFC 8449) ------------------------------------------
+  // Advertise the largest record plaintext we accept (64..16384, default
+  // 16384: no limit, but the peer learns it may announce its own).
+  ContextBuilder& record_size_limit(uint16_t limit);
+
+  // Wall clock in Unix seconds, for session lifetimes and certificate
+  // validity (default: the system's). Tests pass a fake one.
+  ContextBuilder& wall_clock(std::function<int64_t()> unix_seconds);
 
   Result<std::shared_ptr<const Context>> build();
 

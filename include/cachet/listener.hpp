@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -43,6 +44,23 @@ class CACHET_EXPORT Listener {
                                              Instant now);
 
   uint64_t hello_verify_requests_sent() const noexcept;
+
+  // --- routing (RFC 9146 §6) -------------------------------------------------
+  // The Listener can keep the table that says which association a datagram
+  // belongs to: by the connection ID on its first record when it carries
+  // one of ours (so a peer whose address changed still reaches its
+  // association), otherwise by source address. Associations are the
+  // caller's (any 64-bit handle); the table holds at most max_associations().
+  using AssociationId = uint64_t;
+  static constexpr size_t kDefaultMaxAssociations = 65536;
+  void set_max_associations(size_t max) noexcept;
+  size_t max_associations() const noexcept;
+  size_t associations() const noexcept;
+  // Registers (or refreshes, after the connection's peer address or CID
+  // changed) the routes to `id`. kOutOfRange when the table is full.
+  Result<void> bind(AssociationId id, const Connection& connection);
+  void unbind(AssociationId id);
+  std::optional<AssociationId> route(std::span<const uint8_t> datagram, std::span<const uint8_t> peer_address) const;
 
   struct Impl;
 

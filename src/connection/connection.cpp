@@ -1,6 +1,8 @@
 #include <cachet/connection.hpp>
 
+#include <algorithm>
 #include <deque>
+#include <utility>
 
 #include "base/random.hpp"
 #include "base/clock.hpp"
@@ -8,7 +10,9 @@
 #include "handshake/handshake12.hpp"
 #include "handshake/key_schedule12.hpp"
 #include "pki/certificate.hpp"
+#include "pki/raw_public_key.hpp"
 #include "pki/verify.hpp"
+#include "session/session_state.hpp"
 #include "record/record_layer.hpp"
 
 namespace cachet {
@@ -45,13 +49,19 @@ struct Connection::Impl : record::RecordSink {
   Instant now{};
   std::optional<Instant> started;
   ConnectionStats stats;
+  // RFC 9146 §6 address tracking.
+  Bytes peer_address;
+  ByteSpan datagram_from;  // source of the datagram being processed
+  std::optional<std::pair<uint16_t, uint64_t>> newest_record;  // (epoch, seq) of the newest authenticated record
+  bool address_changed = false;
+  size_t max_plaintext = record::kMaxPlaintextSize;  // RFC 8449 peer limit applied
 
   Impl(std::shared_ptr<const Context> ctx)
       : context(std::move(ctx)),
         cfg(context->impl()),
         transport(cfg.retransmit, cfg.mtu) {}
 
-  handshake::HandshakeConfig handshake_config(bool is_server, std::string_view server_name, ByteSpan peer_address);
+  handshake::HandshakeConfig handshake_config(bool is_server, std::string_view server_name, ByteSpan address);
 
   void flush_scratch() {
     for (Bytes& d : scratch) {
@@ -92,13 +102,7 @@ struct Connection::Impl : record::RecordSink {
       if (hs->complete() && state == ConnectionState::kHandshaking) {
         state = ConnectionState::kEstablished;
         if (started) stats.handshake_time = now - *started;
-        hs->release();
-        // The server keeps its final flight to answer a retransmitted client
-        // flight (RFC 6347 §4.2.4); the client needs nothing any more.
-        transport.release(cfg.role == Role::kServer);
-        // The server's final flight spans epochs 0 and 1: it keeps epoch 0's
-        // writer to resend it.
-        if (cfg.role == Role::kClient) records.release_previous_write_epoch();
+        on_established();
       }
       if (hs->take_renegotiation_refused()) {
         send_alert(handshake::AlertLevel::kWarning, AlertDescription::kNoRenegotiation);
@@ -110,6 +114,44 @@ struct Connection::Impl : record::RecordSink {
     } else {
       fail(r.error(), AlertDescription::kInternalError);
     }
+  }
+
+  void on_established() {
+    const auto& p = hs->negotiated();
+    // RFC 8449 §4: no protected record to the peer over its limit, none
+    // accepted over ours.
+    if (p.peer_record_size_limit) {
+      const size_t inner = records.send_cid().empty() ? 0 : 1;
+      max_plaintext = std::min<size_t>(record::kMaxPlaintextSize, *p.peer_record_size_limit - inner);
+    }
+    if (p.peer_record_size_limit && p.own_record_size_limit) {
+      records.set_receive_plaintext_limit(*p.own_record_size_limit);
+    }
+    const bool keep_final_flight = hs->sent_final_flight();
+    hs->release();
+    // Whoever sent the handshake's last flight keeps it to answer a
+    // retransmission of the peer's (RFC 6347 §4.2.4); the other side needs
+    // nothing any more.
+    transport.release(keep_final_flight);
+    // That flight spans epochs 0 and 1: its sender keeps epoch 0's writer.
+    if (!keep_final_flight) records.release_previous_write_epoch();
+  }
+
+  // RFC 9146 §6: move to a new peer address only for an authenticated
+  // record newer than every one before it.
+  void track_address(const record::Record& r) {
+    if (r.epoch.value == 0) return;  // epoch 0 is not authenticated
+    const std::pair<uint16_t, uint64_t> key{r.epoch.value, r.sequence.value()};
+    if (newest_record && key <= *newest_record) return;
+    newest_record = key;
+    if (!r.had_cid || datagram_from.empty() || peer_address.empty()) return;
+    if (ByteSpan(peer_address).size() == datagram_from.size() &&
+        std::equal(datagram_from.begin(), datagram_from.end(), peer_address.begin())) {
+      return;
+    }
+    peer_address.assign(datagram_from.begin(), datagram_from.end());
+    address_changed = true;
+    ++stats.peer_address_changes;
   }
 
   void on_alert(const record::Record& r) {
@@ -135,6 +177,7 @@ struct Connection::Impl : record::RecordSink {
 
   void on_record(const record::Record& r) override {
     if (state == ConnectionState::kFailed || state == ConnectionState::kClosed) return;
+    track_address(r);
     switch (r.type) {
       case ContentType::kAlert:
         return on_alert(r);
@@ -164,7 +207,7 @@ struct Connection::Impl : record::RecordSink {
 };
 
 handshake::HandshakeConfig Connection::Impl::handshake_config(bool is_server, std::string_view server_name,
-                                                              ByteSpan peer_address) {
+                                                              ByteSpan address) {
   handshake::HandshakeConfig hc;
   hc.is_server = is_server;
   hc.cipher_suites = cfg.cipher_suites;
@@ -177,19 +220,32 @@ handshake::HandshakeConfig Connection::Impl::handshake_config(bool is_server, st
   const bool verify = is_server ? cfg.client_auth != ClientAuth::kNone : cfg.verify_peer;
   std::shared_ptr<const pki::TrustStore> trust = cfg.trust;
   std::string host(server_name);
-  hc.verify_peer_chain = [verify, trust, host, is_server](const std::vector<Bytes>& chain,
-                                                          AlertDescription& alert) -> Result<crypto::VerifyingKey> {
+  std::shared_ptr<const pki::RawKeyPolicy> pins = cfg.raw_key_policy;
+  std::function<int64_t()> unix_time = cfg.unix_time;
+  hc.verify_peer_chain = [verify, trust, host, is_server, pins, unix_time](const std::vector<Bytes>& chain,
+                                                                AlertDescription& alert) -> Result<crypto::VerifyingKey> {
     std::vector<ByteSpan> ders(chain.begin(), chain.end());
     auto parsed = pki::CertificateChain::from_der_list(ders);
     if (!parsed) {
       alert = AlertDescription::kBadCertificate;
       return parsed.error();
     }
-    if (verify) {
+    // Pinned keys: the leaf's key must be one of them; chain checks then
+    // only when trust anchors are configured too.
+    if (pins && !pins->accepts(pki::RawPublicKey::from_certificate(parsed->leaf()))) {
+      alert = AlertDescription::kBadCertificate;
+      return Error(ErrorCode::kInvalidSignature, "peer certificate key is not pinned");
+    }
+    if (verify && (trust || !pins)) {
       pki::VerifyOptions options;
       options.purpose = is_server ? pki::Purpose::kClientAuth : pki::Purpose::kServerAuth;
       if (!is_server) options.host_name = host;
-      SystemClock clock;
+      struct WallClock final : Clock {
+        const std::function<int64_t()>* unix_time;
+        Instant now() const override { return Instant::now(); }
+        int64_t unix_seconds() const override { return *unix_time ? (*unix_time)() : SystemClock().unix_seconds(); }
+      } clock;
+      clock.unix_time = &unix_time;
       pki::VerifyResult result = pki::verify_chain(*parsed, *trust, options, clock);
       if (!result.ok()) {
         alert = static_cast<AlertDescription>(pki::alert_for(result.status));
@@ -217,7 +273,34 @@ handshake::HandshakeConfig Connection::Impl::handshake_config(bool is_server, st
   hc.srtp_profiles = cfg.srtp_profiles;
   hc.alpn = cfg.alpn;
   hc.server_name = std::string(server_name);
-  hc.peer_address.assign(peer_address.begin(), peer_address.end());
+  hc.peer_address.assign(address.begin(), address.end());
+
+  hc.session_tickets = cfg.session_tickets;
+  hc.session_cache = cfg.session_cache;
+  hc.ticket_keys = cfg.ticket_keys;
+  hc.unix_time = cfg.unix_time;
+  if (cfg.connection_id_length) {
+    Bytes cid(*cfg.connection_id_length);
+    if (!cid.empty() && !random.fill(cid)) cid.clear();
+    hc.connection_id = std::move(cid);
+  }
+  hc.present_raw_public_key = cfg.present_raw_public_key;
+  hc.raw_public_key = cfg.raw_public_key;
+  if (pins) {
+    hc.verify_peer_raw_key = [pins](ByteSpan spki, AlertDescription& alert) -> Result<crypto::VerifyingKey> {
+      auto key = pki::RawPublicKey::from_spki_der(spki);
+      if (!key) {
+        alert = AlertDescription::kBadCertificate;
+        return key.error();
+      }
+      if (!pins->accepts(*key)) {
+        alert = AlertDescription::kBadCertificate;
+        return Error(ErrorCode::kInvalidSignature, "peer raw public key not accepted");
+      }
+      return key->verifying_key();
+    };
+  }
+  hc.record_size_limit = cfg.record_size_limit;
   return hc;
 }
 
@@ -226,11 +309,17 @@ Connection::~Connection() = default;
 
 Result<std::unique_ptr<Connection>> Connection::client(std::shared_ptr<const Context> context,
                                                        std::string_view server_name) {
+  return client(std::move(context), server_name, Session());
+}
+
+Result<std::unique_ptr<Connection>> Connection::client(std::shared_ptr<const Context> context,
+                                                       std::string_view server_name, const Session& session) {
   if (!context) return Error(ErrorCode::kInvalidArgument, "no context");
   if (context->role() != Role::kClient) return Error(ErrorCode::kInvalidArgument, "context is not a client context");
   auto impl = std::make_unique<Impl>(std::move(context));
-  impl->hs = std::make_unique<handshake::Handshake12>(impl->handshake_config(false, server_name, {}), impl->records,
-                                                      impl->transport, impl->random);
+  auto hc = impl->handshake_config(false, server_name, {});
+  hc.resume_session = session.shared_state();
+  impl->hs = std::make_unique<handshake::Handshake12>(std::move(hc), impl->records, impl->transport, impl->random);
   return std::unique_ptr<Connection>(new Connection(std::move(impl)));
 }
 
@@ -252,6 +341,7 @@ Result<std::unique_ptr<Connection>> Connection::make_server(std::shared_ptr<cons
   if (!context) return Error(ErrorCode::kInvalidArgument, "no context");
   if (context->role() != Role::kServer) return Error(ErrorCode::kInvalidArgument, "context is not a server context");
   auto impl = std::make_unique<Impl>(std::move(context));
+  impl->peer_address.assign(peer_address.begin(), peer_address.end());
   auto hc = impl->handshake_config(true, {}, peer_address);
   if (cookies && impl->cfg.cookie_exchange) {
     impl->cookies = std::make_unique<handshake::CookieGenerator>(impl->random);
@@ -272,13 +362,17 @@ Result<void> Connection::start(Instant now) {
   return r;
 }
 
-void Connection::handle_datagram(std::span<uint8_t> datagram, Instant now) {
+void Connection::handle_datagram(std::span<uint8_t> datagram, Instant now) { handle_datagram(datagram, now, {}); }
+
+void Connection::handle_datagram(std::span<uint8_t> datagram, Instant now, std::span<const uint8_t> from) {
   Impl& c = *impl_;
   if (c.state == ConnectionState::kFailed || c.state == ConnectionState::kClosed) return;
   c.now = now;
   if (!c.started) c.started = now;
   ++c.stats.datagrams_received;
+  c.datagram_from = from;
   c.records.process_datagram(datagram, now, c);
+  c.datagram_from = {};
   if (c.hs && c.state != ConnectionState::kFailed) {
     // RFC 6347 §4.2.4: a retransmitted peer flight draws our last flight again.
     if (!c.transport.respond_to_peer_retransmission(now, c.records, c.scratch)) {
@@ -317,13 +411,15 @@ size_t Connection::max_write_size() const noexcept {
   const Impl& c = *impl_;
   const size_t overhead = c.records.overhead(c.records.write_epoch());
   const size_t room = c.transport.mtu() > overhead ? c.transport.mtu() - overhead : 0;
-  return std::min(room, record::kMaxPlaintextSize);
+  return std::min(room, c.max_plaintext);
 }
 
 Result<void> Connection::write(std::span<const uint8_t> data) {
   Impl& c = *impl_;
   if (c.state != ConnectionState::kEstablished) return Error(ErrorCode::kWrongState, "not established");
-  if (data.size() > record::kMaxPlaintextSize) return Error(ErrorCode::kLengthTooLarge, "more than 2^14 bytes");
+  if (data.size() > c.max_plaintext) {
+    return Error(ErrorCode::kLengthTooLarge, "larger than a record may carry (2^14, or the peer's record_size_limit)");
+  }
   Bytes out(data.size() + c.records.overhead(c.records.write_epoch()));
   CACHET_ASSIGN_OR_RETURN(size_t n, c.records.seal(c.records.write_epoch(), ContentType::kApplicationData, data, out));
   out.resize(n);
@@ -423,6 +519,31 @@ Result<Connection::SrtpKeys> Connection::srtp_keys() const {
   return keys;
 }
 
+bool Connection::resumed() const noexcept { return impl_->hs->negotiated().resumed; }
+
+Session Connection::session() const {
+  const Impl& c = *impl_;
+  if (c.state != ConnectionState::kEstablished && c.state != ConnectionState::kClosed) return Session();
+  return Session(c.hs->session());
+}
+
+bool Connection::connection_id_negotiated() const noexcept { return impl_->hs->negotiated().receive_cid.has_value(); }
+std::span<const uint8_t> Connection::connection_id() const noexcept { return impl_->records.receive_cid(); }
+std::span<const uint8_t> Connection::peer_connection_id() const noexcept { return impl_->records.send_cid(); }
+std::span<const uint8_t> Connection::peer_address() const noexcept { return impl_->peer_address; }
+void Connection::set_peer_address(std::span<const uint8_t> address) {
+  impl_->peer_address.assign(address.begin(), address.end());
+}
+bool Connection::take_peer_address_change() noexcept { return std::exchange(impl_->address_changed, false); }
+bool Connection::peer_uses_raw_public_key() const noexcept {
+  const auto& p = impl_->hs->negotiated();
+  const auto type = impl_->cfg.role == Role::kServer ? p.client_certificate_type : p.server_certificate_type;
+  return type == handshake::CertificateType::kRawPublicKey && !p.peer_certificates.empty();
+}
+std::optional<uint16_t> Connection::peer_record_size_limit() const noexcept {
+  return impl_->hs->negotiated().peer_record_size_limit;
+}
+
 size_t Connection::mtu() const noexcept { return impl_->transport.mtu(); }
 Result<void> Connection::set_mtu(size_t mtu) { return impl_->transport.set_mtu(mtu); }
 
@@ -430,6 +551,7 @@ ConnectionStats Connection::stats() const noexcept {
   ConnectionStats s = impl_->stats;
   s.records_dropped += impl_->records.stats().total_dropped();
   s.retransmissions = impl_->transport.stats().retransmissions;
+  s.flights_sent = impl_->transport.stats().flights_sent;
   return s;
 }
 

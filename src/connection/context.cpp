@@ -4,6 +4,7 @@
 
 #include "handshake/cipher_suites.hpp"
 #include "pki/certificate.hpp"
+#include "pki/raw_public_key.hpp"
 
 namespace cachet {
 
@@ -64,6 +65,10 @@ struct ContextBuilder::State {
   std::optional<pki::PrivateKey> key;
   std::optional<pki::TrustStore> trust;
   std::optional<Error> error;
+  bool session_cache_set = false;
+  bool ticket_keys_set = false;
+  std::vector<pki::RawPublicKey> pins;
+  std::function<bool(std::span<const uint8_t>)> raw_key_verifier;
 
   void fail(Error e) {
     if (!error) error = e;
@@ -243,6 +248,85 @@ ContextBuilder& ContextBuilder::retransmit_timeout(Duration initial, unsigned ma
   return *this;
 }
 
+ContextBuilder& ContextBuilder::session_tickets(bool enabled) {
+  state_->impl.session_tickets = enabled;
+  return *this;
+}
+
+ContextBuilder& ContextBuilder::session_cache(std::shared_ptr<SessionCache> cache) {
+  state_->impl.session_cache = std::move(cache);
+  state_->session_cache_set = true;
+  return *this;
+}
+
+ContextBuilder& ContextBuilder::ticket_keys(std::shared_ptr<TicketKeys> keys) {
+  state_->impl.ticket_keys = std::move(keys);
+  state_->ticket_keys_set = true;
+  return *this;
+}
+
+ContextBuilder& ContextBuilder::connection_id(size_t length) {
+  if (length > 20) {
+    state_->fail(Error(ErrorCode::kInvalidArgument, "connection ID length over 20"));
+    return *this;
+  }
+  state_->impl.connection_id_length = length;
+  return *this;
+}
+
+ContextBuilder& ContextBuilder::raw_public_key(bool present) {
+  state_->impl.present_raw_public_key = present;
+  return *this;
+}
+
+ContextBuilder& ContextBuilder::pin_public_key_pem(std::string_view pem) {
+  if (pem.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos) {
+    auto cert = pki::Certificate::from_pem(pem);
+    if (!cert) {
+      state_->fail(cert.error());
+      return *this;
+    }
+    state_->pins.push_back(pki::RawPublicKey::from_certificate(*cert));
+    return *this;
+  }
+  auto key = pki::RawPublicKey::from_pem(pem);
+  if (!key) {
+    state_->fail(key.error());
+    return *this;
+  }
+  state_->pins.push_back(std::move(key).value());
+  return *this;
+}
+
+ContextBuilder& ContextBuilder::pin_public_key_file(const std::string& path) {
+  auto data = pki::read_pki_file(path);
+  if (!data) {
+    state_->fail(data.error());
+    return *this;
+  }
+  return pin_public_key_pem(std::string_view(reinterpret_cast<const char*>(data->data()), data->size()));
+}
+
+ContextBuilder& ContextBuilder::raw_public_key_verifier(std::function<bool(std::span<const uint8_t>)> verifier) {
+  state_->raw_key_verifier = std::move(verifier);
+  return *this;
+}
+
+ContextBuilder& ContextBuilder::record_size_limit(uint16_t limit) {
+  // RFC 8449 §4: at least 64; at most 2^14 in DTLS 1.2.
+  if (limit < 64 || limit > 16384) {
+    state_->fail(Error(ErrorCode::kInvalidArgument, "record_size_limit must be 64..16384"));
+    return *this;
+  }
+  state_->impl.record_size_limit = limit;
+  return *this;
+}
+
+ContextBuilder& ContextBuilder::wall_clock(std::function<int64_t()> unix_seconds) {
+  state_->impl.unix_time = std::move(unix_seconds);
+  return *this;
+}
+
 Result<std::shared_ptr<const Context>> ContextBuilder::build() {
   State& st = *state_;
   if (st.error) return *st.error;
@@ -251,8 +335,25 @@ Result<std::shared_ptr<const Context>> ContextBuilder::build() {
     if (!st.key) return Error(ErrorCode::kInvalidArgument, "a certificate needs its private key");
     CACHET_TRY(st.key->check_matches(st.chain->leaf()));
     for (const auto& c : st.chain->certificates()) impl.certificate_chain.emplace_back(c.der().begin(), c.der().end());
-  } else if (st.key) {
-    return Error(ErrorCode::kInvalidArgument, "a private key needs its certificate");
+  } else if (st.key && !impl.present_raw_public_key) {
+    return Error(ErrorCode::kInvalidArgument, "a private key needs its certificate (or raw_public_key(true))");
+  }
+  if (impl.present_raw_public_key) {
+    if (!st.key) return Error(ErrorCode::kInvalidArgument, "raw_public_key(true) needs a private key");
+    impl.raw_public_key = st.key->subject_public_key_info();
+  }
+  if (!st.pins.empty() || st.raw_key_verifier) {
+    auto policy = std::make_shared<pki::RawKeyPolicy>();
+    for (const auto& pin : st.pins) policy->pin(pin);
+    if (st.raw_key_verifier) {
+      auto verifier = st.raw_key_verifier;
+      policy->set_callback([verifier](const pki::RawPublicKey& key) { return verifier(key.spki()); });
+    }
+    impl.raw_key_policy = std::move(policy);
+  }
+  if (impl.role == Role::kServer) {
+    if (!st.session_cache_set) impl.session_cache = std::make_shared<SessionCache>();
+    if (!st.ticket_keys_set) impl.ticket_keys = std::make_shared<TicketKeys>();
   }
   if (st.key) impl.private_key = std::make_shared<const pki::PrivateKey>(std::move(*st.key));
   if (st.trust) impl.trust = std::make_shared<const pki::TrustStore>(std::move(*st.trust));
@@ -275,11 +376,11 @@ Result<std::shared_ptr<const Context>> ContextBuilder::build() {
     const auto* s = handshake::find_cipher_suite(code);
     if (s->authentication != handshake::Authentication::kPsk) any_certificate_suite = true;
   }
-  if (impl.role == Role::kClient && any_certificate_suite && impl.verify_peer && !impl.trust) {
+  if (impl.role == Role::kClient && any_certificate_suite && impl.verify_peer && !impl.trust && !impl.raw_key_policy) {
     return Error(ErrorCode::kInvalidArgument,
                  "verifying the server needs trust anchors (ca_file/system_trust) or verify_peer(false)");
   }
-  if (impl.role == Role::kServer && impl.client_auth != ClientAuth::kNone && !impl.trust) {
+  if (impl.role == Role::kServer && impl.client_auth != ClientAuth::kNone && !impl.trust && !impl.raw_key_policy) {
     return Error(ErrorCode::kInvalidArgument, "client authentication needs trust anchors (ca_file)");
   }
   return std::shared_ptr<const Context>(new Context(std::make_unique<Context::Impl>(std::move(impl))));

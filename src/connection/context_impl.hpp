@@ -2,8 +2,11 @@
 #pragma once
 
 #include <cachet/context.hpp>
+#include <cachet/session.hpp>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "base/secure.hpp"
@@ -11,6 +14,7 @@
 #include "crypto/signature.hpp"
 #include "handshake/retransmit_timer.hpp"
 #include "pki/private_key.hpp"
+#include "pki/raw_public_key.hpp"
 #include "pki/trust_store.hpp"
 
 namespace cachet {
@@ -38,6 +42,17 @@ struct Context::Impl {
   bool cookie_exchange = true;
   size_t mtu = 1400;
   handshake::RetransmitPolicy retransmit;
+
+  bool session_tickets = true;
+  std::shared_ptr<SessionCache> session_cache;  // server
+  std::shared_ptr<TicketKeys> ticket_keys;      // server
+  std::optional<size_t> connection_id_length;   // RFC 9146
+  bool present_raw_public_key = false;          // RFC 7250
+  Bytes raw_public_key;                         // our SPKI, when presented
+  std::shared_ptr<const pki::RawKeyPolicy> raw_key_policy;  // pins / callback; null: none
+  std::optional<uint16_t> record_size_limit = uint16_t{16384};  // RFC 8449
+  // Wall clock (Unix seconds) for session lifetimes; tests replace it.
+  std::function<int64_t()> unix_time;
 };
 
 }  // namespace cachet

@@ -1,6 +1,8 @@
 #include <cachet/listener.hpp>
 
 #include <atomic>
+#include <string>
+#include <unordered_map>
 
 #include "base/byte_reader.hpp"
 #include "base/byte_writer.hpp"
@@ -20,6 +22,16 @@ struct Listener::Impl {
   CookieGenerator cookies{SystemRandom::instance()};
   uint64_t hello_verify_requests = 0;
 
+  // Routing tables: keys are byte strings (address, CID).
+  struct Routes {
+    std::string address;
+    std::string cid;
+  };
+  size_t max_associations = kDefaultMaxAssociations;
+  std::unordered_map<AssociationId, Routes> associations;
+  std::unordered_map<std::string, AssociationId> by_address;
+  std::unordered_map<std::string, AssociationId> by_cid;
+
   explicit Impl(std::shared_ptr<const Context> ctx) : context(std::move(ctx)) {}
 };
 
@@ -34,6 +46,76 @@ Result<std::unique_ptr<Listener>> Listener::create(std::shared_ptr<const Context
 }
 
 uint64_t Listener::hello_verify_requests_sent() const noexcept { return impl_->hello_verify_requests; }
+
+namespace {
+
+std::string key_of(std::span<const uint8_t> bytes) {
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+}  // namespace
+
+void Listener::set_max_associations(size_t max) noexcept { impl_->max_associations = max; }
+size_t Listener::max_associations() const noexcept { return impl_->max_associations; }
+size_t Listener::associations() const noexcept { return impl_->associations.size(); }
+
+Result<void> Listener::bind(AssociationId id, const Connection& connection) {
+  Impl& l = *impl_;
+  auto it = l.associations.find(id);
+  if (it == l.associations.end()) {
+    if (l.associations.size() >= l.max_associations) {
+      return Error(ErrorCode::kOutOfRange, "listener association table is full");
+    }
+    it = l.associations.emplace(id, Impl::Routes{}).first;
+  }
+  Impl::Routes& routes = it->second;
+  const std::string address = key_of(connection.peer_address());
+  const std::string cid = connection.connection_id_negotiated() ? key_of(connection.connection_id()) : std::string();
+  if (routes.address != address) {
+    auto old = l.by_address.find(routes.address);
+    if (old != l.by_address.end() && old->second == id) l.by_address.erase(old);
+    routes.address = address;
+  }
+  if (!address.empty()) l.by_address[address] = id;
+  if (routes.cid != cid) {
+    auto old = l.by_cid.find(routes.cid);
+    if (old != l.by_cid.end() && old->second == id) l.by_cid.erase(old);
+    routes.cid = cid;
+  }
+  if (!cid.empty()) l.by_cid[cid] = id;
+  return ok();
+}
+
+void Listener::unbind(AssociationId id) {
+  Impl& l = *impl_;
+  auto it = l.associations.find(id);
+  if (it == l.associations.end()) return;
+  auto a = l.by_address.find(it->second.address);
+  if (a != l.by_address.end() && a->second == id) l.by_address.erase(a);
+  auto c = l.by_cid.find(it->second.cid);
+  if (c != l.by_cid.end() && c->second == id) l.by_cid.erase(c);
+  l.associations.erase(it);
+}
+
+std::optional<Listener::AssociationId> Listener::route(std::span<const uint8_t> datagram,
+                                                       std::span<const uint8_t> peer_address) const {
+  const Impl& l = *impl_;
+  const auto& cfg = l.context->impl();
+  // RFC 9146 §4: a tls12_cid record names its association by the CID (of
+  // the length we chose) that follows the sequence number. The route is
+  // only a hint: the Connection authenticates the record before it counts.
+  if (cfg.connection_id_length && *cfg.connection_id_length > 0) {
+    ByteReader r(datagram);
+    auto parsed = record::parse_record(r, *cfg.connection_id_length);
+    if (parsed.status == record::ParseStatus::kOk && parsed.record.header.type == record::ContentType::kTls12Cid) {
+      auto it = l.by_cid.find(key_of(parsed.record.header.cid));
+      if (it != l.by_cid.end()) return it->second;
+    }
+  }
+  auto it = l.by_address.find(key_of(peer_address));
+  if (it != l.by_address.end()) return it->second;
+  return std::nullopt;
+}
 
 namespace {
 

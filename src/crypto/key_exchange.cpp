@@ -1,4 +1,5 @@
 #include "crypto/key_exchange.hpp"
+#include "crypto/operation_counts.hpp"
 
 #include <nettle/curve25519.h>
 #include <nettle/curve448.h>
@@ -7,6 +8,11 @@
 #include "crypto/bignum.hpp"
 
 namespace cachet::crypto {
+
+PublicKeyOperationCounts& public_key_operations() noexcept {
+  thread_local PublicKeyOperationCounts counts;
+  return counts;
+}
 
 bool is_supported_group(uint16_t code) noexcept {
   switch (static_cast<NamedGroup>(code)) {
@@ -74,6 +80,7 @@ Result<Bytes> ec_public_from_scalar(const EcGroup& ec, const EcScalar& scalar) {
 }  // namespace
 
 Result<KeyShare> KeyShare::generate(NamedGroup group, Random& random) {
+  ++public_key_operations().key_generations;
   if (is_xdh(group)) {
     // RFC 7748 §6.1/§6.2: the private key is 32/56 random bytes.
     SecretBytes scalar(public_key_size(group));
@@ -110,6 +117,7 @@ Result<KeyShare> KeyShare::from_private(NamedGroup group, ByteSpan private_key) 
 }
 
 Result<SecretBytes> KeyShare::derive(ByteSpan peer_public) const {
+  ++public_key_operations().key_agreements;
   if (is_xdh(group_)) {
     const size_t size = public_key_size(group_);
     if (peer_public.size() != size) {

@@ -1,4 +1,5 @@
 #include "crypto/signature.hpp"
+#include "crypto/operation_counts.hpp"
 
 #include <nettle/dsa.h>
 #include <nettle/ecc.h>
@@ -485,6 +486,7 @@ Result<void> VerifyingKey::Impl::verify_rsa(SignatureScheme scheme, ByteSpan mes
 }
 
 Result<void> VerifyingKey::verify(SignatureScheme scheme, ByteSpan message, ByteSpan signature) const {
+  ++public_key_operations().verifies;
   if (!supports(scheme)) return Error(ErrorCode::kInvalidSignature, "signature scheme does not fit the key");
   switch (impl_->type) {
     case KeyType::kEcP256:
@@ -701,6 +703,7 @@ Result<Bytes> SigningKey::Impl::sign_rsa(SignatureScheme scheme, ByteSpan messag
 }
 
 Result<Bytes> SigningKey::sign(SignatureScheme scheme, ByteSpan message, Random& random) const {
+  ++public_key_operations().signs;
   if (scheme == SignatureScheme::kRsaPkcs1Sha1) {
     return Error(ErrorCode::kUnsupported, "rsa_pkcs1_sha1 signing is not supported");
   }

@@ -26,6 +26,12 @@
 #include "handshake/transcript.hpp"
 #include "handshake/transport.hpp"
 #include "record/record_layer.hpp"
+#include "session/session_state.hpp"
+
+namespace cachet {
+class SessionCache;
+class TicketKeys;
+}  // namespace cachet
 
 namespace cachet::handshake {
 
@@ -60,6 +66,29 @@ struct HandshakeConfig {
   // Server: HelloVerifyRequest exchange when no Listener did it already.
   CookieGenerator* cookies = nullptr;
   Bytes peer_address;  // server: what the cookie binds to
+
+  // Resumption (RFC 5246 §7.3, RFC 5077). Client: the session to offer and
+  // whether to ask for a ticket. Server: where sessions are kept.
+  std::shared_ptr<const session::SessionState> resume_session;
+  bool session_tickets = true;
+  std::shared_ptr<SessionCache> session_cache;
+  std::shared_ptr<TicketKeys> ticket_keys;
+  std::function<int64_t()> unix_time;  // wall clock for session lifetimes
+
+  // Connection IDs (RFC 9146): the CID we want the peer to put on records
+  // it sends us (empty: we need none but will send the peer's). nullopt:
+  // the extension is not used.
+  std::optional<Bytes> connection_id;
+
+  // Raw public keys (RFC 7250): present our key's SubjectPublicKeyInfo
+  // instead of a certificate, and/or accept one from the peer.
+  bool present_raw_public_key = false;
+  Bytes raw_public_key;  // our SPKI (DER)
+  bool accept_x509 = true;
+  std::function<Result<crypto::VerifyingKey>(ByteSpan spki, AlertDescription& alert)> verify_peer_raw_key;
+
+  // RFC 8449: what we advertise (nullopt: no extension).
+  std::optional<uint16_t> record_size_limit;
 };
 
 struct NegotiatedParameters {
@@ -77,6 +106,19 @@ struct NegotiatedParameters {
   HelloRandom server_random{};
   SecretBytes master_secret;
   bool client_authenticated = false;
+
+  bool resumed = false;
+  Bytes session_id;                    // as agreed in the ServerHello
+  Bytes ticket;                        // client: the latest ticket received
+  uint32_t ticket_lifetime_hint = 0;
+  CertificateType server_certificate_type = CertificateType::kX509;
+  CertificateType client_certificate_type = CertificateType::kX509;
+  // RFC 9146: the CIDs in use (nullopt: not negotiated).
+  std::optional<Bytes> receive_cid;
+  std::optional<Bytes> send_cid;
+  // RFC 8449: the limits in force once the handshake completes.
+  std::optional<uint16_t> peer_record_size_limit;
+  std::optional<uint16_t> own_record_size_limit;
 };
 
 enum class HandshakeState : uint8_t {
@@ -87,6 +129,7 @@ enum class HandshakeState : uint8_t {
   kClientWaitServerKeyExchange,
   kClientWaitCertificateRequestOrDone,
   kClientWaitServerHelloDone,
+  kClientWaitNewSessionTicket,
   kClientWaitChangeCipherSpec,
   kClientWaitFinished,
   // server
@@ -131,6 +174,13 @@ class Handshake12 {
     return refused;
   }
   uint64_t ignored_change_cipher_specs() const noexcept { return ignored_change_cipher_specs_; }
+  // Whether our flight is the last of the handshake (and so is kept to
+  // answer the peer's retransmissions): the server's in a full handshake,
+  // the client's in an abbreviated one.
+  bool sent_final_flight() const noexcept { return config_.is_server != params_.resumed; }
+  // The session this handshake made or resumed (after completion), as a
+  // client keeps it; null when it cannot be resumed.
+  std::shared_ptr<const session::SessionState> session() const;
 
   // Frees what only the handshake needs (transcript, ephemeral keys).
   void release() noexcept;
@@ -148,18 +198,39 @@ class Handshake12 {
   Result<void> client_on_server_key_exchange(const HandshakeMessage& m);
   Result<void> client_on_certificate_request(const HandshakeMessage& m);
   Result<void> client_on_server_hello_done(const HandshakeMessage& m, Instant now, std::vector<Bytes>& out);
+  Result<void> client_on_new_session_ticket(const HandshakeMessage& m);
+  Result<void> client_resume(const ServerHello& sh);
   Result<void> on_finished(const HandshakeMessage& m, Instant now, std::vector<Bytes>& out);
+  Result<void> client_offer_session(ClientHello& ch);
+  Result<void> negotiate_extensions_client(const HelloExtensions& ext);
 
   // server states
   Result<void> server_on_client_hello(const HandshakeMessage& m, Instant now, std::vector<Bytes>& out);
-  Result<void> server_negotiate(const ClientHello& hello);
+  Result<void> server_negotiate(const ClientHello& hello, const session::SessionState* resumed);
+  Result<void> server_negotiate_suite(const ClientHello& hello);
+  std::optional<CertificateType> server_certificate_type_for(const HelloExtensions& ext) const;
+  Result<void> server_negotiate_client_certificate_type(const HelloExtensions& ext);
+  Result<void> server_negotiate_record_extensions(const HelloExtensions& ext);
+  Result<std::shared_ptr<const session::SessionState>> server_find_session(const ClientHello& hello);
   Result<void> server_send_flight(const ClientHello& hello, Instant now, std::vector<Bytes>& out);
+  Result<void> server_send_resumed_flight(const ClientHello& hello, Instant now, std::vector<Bytes>& out);
+  void server_fill_hello_extensions(const ClientHello& hello, HelloExtensions& ext);
+  Result<void> server_queue_ticket();
+  void server_store_session();
   Result<void> server_on_certificate(const HandshakeMessage& m);
   Result<void> server_on_client_key_exchange(const HandshakeMessage& m);
   Result<void> server_on_certificate_verify(const HandshakeMessage& m);
 
   // shared
   Result<void> derive_keys(ByteSpan premaster);
+  Result<void> derive_key_block();
+  Result<void> send_change_cipher_spec_and_finished(Instant now, bool final_flight, std::vector<Bytes>& out);
+  Result<crypto::VerifyingKey> verify_peer_credential(const HandshakeMessage& m, CertificateType type,
+                                                      std::vector<Bytes>& credential, bool& empty);
+  session::SessionState make_session_state() const;
+  int64_t unix_now() const;
+  Result<void> use_connection_ids(ByteSpan peer_cid);
+  Result<void> use_record_size_limit(uint16_t peer_limit);
   Result<void> install_read_keys(Instant now);
   Result<void> install_write_keys();
   Result<Bytes> finished_data(bool from_client) const;
@@ -189,6 +260,9 @@ class Handshake12 {
   std::optional<record::RecordProtection> pending_write_;
   SecretBytes psk_;  // server: the key found for the client's identity
   bool client_sent_certificate_ = false;
+  bool expect_ticket_ = false;     // client: the ServerHello promised a NewSessionTicket
+  bool issue_ticket_ = false;      // server: a NewSessionTicket goes in our next flight
+  std::shared_ptr<const session::SessionState> resumed_from_;  // server: the session resumed
   bool renegotiation_refused_ = false;
   uint64_t ignored_change_cipher_specs_ = 0;
 };

@@ -12,6 +12,17 @@ Result<RawPublicKey> RawPublicKey::from_spki_der(ByteSpan spki) {
   return RawPublicKey(std::move(canonical), detail::key_type_of(key.get()));
 }
 
+Result<RawPublicKey> RawPublicKey::from_pem(std::string_view pem) {
+  if (pem.size() > 4 * kMaxCertificateSize) return Error(ErrorCode::kLengthTooLarge, "pki: PEM too large");
+  CACHET_ASSIGN_OR_RETURN(detail::PubkeyPtr key, detail::new_pubkey());
+  const gnutls_datum_t datum = detail::as_datum(ByteSpan(reinterpret_cast<const uint8_t*>(pem.data()), pem.size()));
+  if (int rc = gnutls_pubkey_import(key.get(), &datum, GNUTLS_X509_FMT_PEM); rc < 0) {
+    return detail::gnutls_error(rc, ErrorCode::kInvalidPublicKey, "pki: PUBLIC KEY PEM does not parse");
+  }
+  CACHET_ASSIGN_OR_RETURN(Bytes canonical, detail::export_spki(key.get()));
+  return RawPublicKey(std::move(canonical), detail::key_type_of(key.get()));
+}
+
 RawPublicKey RawPublicKey::from_certificate(const Certificate& certificate) {
   return RawPublicKey(certificate.subject_public_key_info(), certificate.key_type());
 }

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "base/bytes.hpp"
@@ -21,6 +22,8 @@ class RawPublicKey {
   // A DER SubjectPublicKeyInfo (RFC 7250 §3); stored in GnuTLS's canonical
   // encoding so equal keys compare equal.
   static Result<RawPublicKey> from_spki_der(ByteSpan spki);
+  // A "-----BEGIN PUBLIC KEY-----" PEM block (RFC 7468 §13).
+  static Result<RawPublicKey> from_pem(std::string_view pem);
   static RawPublicKey from_certificate(const Certificate& certificate);
   static RawPublicKey from_private_key(const PrivateKey& key);
 

@@ -1,5 +1,7 @@
 #include "pki/verify.hpp"
 
+#include "crypto/operation_counts.hpp"
+
 #include "pki/gnutls_util.hpp"
 #include "pki/trust_store_impl.hpp"
 
@@ -227,6 +229,7 @@ Result<std::vector<Certificate>> to_certificates(const Path& path) {
 
 VerifyResult verify_chain(const CertificateChain& chain, const TrustStore& trust, const VerifyOptions& options,
                           const Clock& clock) {
+  ++crypto::public_key_operations().chain_verifications;
   if (chain.empty()) return fail(VerifyStatus::kEmptyChain, -1);
   if (chain.size() > kMaxChainLength) return fail(VerifyStatus::kChainTooLong, static_cast<int>(kMaxChainLength));
   auto path = build_path(chain, trust.impl().list);

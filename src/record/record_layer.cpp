@@ -186,6 +186,9 @@ void RecordLayer::process_record(const RawRecord& raw, MutableByteSpan fragment,
       default: return drop(DropReason::kMalformed);
     }
   }
+  if (opened->plaintext.size() + (is_cid_record ? 1 : 0) > receive_plaintext_limit_) {
+    return drop(DropReason::kOversized);
+  }
   // Authenticated: only now may state change.
   epoch->window.mark(h.sequence);
 

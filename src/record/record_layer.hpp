@@ -39,7 +39,7 @@ enum class DropReason : uint8_t {
   kUnexpectedCid,        // tls12_cid record where none was negotiated / at epoch 0
   kPlaintextNotAllowed,  // epoch-0 application data; epoch-0 alert once keys are in use
   kBadInnerPlaintext,    // empty DTLSInnerPlaintext, or an inner type that may not be there
-  kOversized,            // plaintext over 2^14
+  kOversized,            // plaintext over 2^14, or over our record_size_limit (RFC 8449)
   kCount
 };
 
@@ -102,6 +102,11 @@ class RecordLayer final : public RecordSealer {
   Result<void> set_receive_cid(ByteSpan cid);
   Result<void> set_send_cid(ByteSpan cid);
   ByteSpan receive_cid() const noexcept { return receive_cid_; }
+
+  // RFC 8449 §4: the record_size_limit we advertised. A protected record
+  // whose plaintext (with the inner content type for tls12_cid) exceeds it
+  // is discarded (the DTLS option) and counted as kOversized.
+  void set_receive_plaintext_limit(size_t limit) noexcept { receive_plaintext_limit_ = limit; }
   ByteSpan send_cid() const noexcept { return send_cid_; }
 
   // Installs the next read epoch (must be current + 1). The current epoch
@@ -170,6 +175,7 @@ class RecordLayer final : public RecordSealer {
   std::optional<WriteEpoch> previous_write_;
   Bytes receive_cid_;
   Bytes send_cid_;
+  size_t receive_plaintext_limit_ = kMaxPlaintextSize + 1;
   uint16_t write_version_ = static_cast<uint16_t>(ProtocolVersion::kDtls12);
   // Whole records (header + fragment) for epoch read_.epoch + 1.
   std::vector<Bytes> future_;

@@ -21,9 +21,9 @@ struct Link {
   const netsim::Address client_addr{1, 40000}, server_addr{2, 4433};
 
   Link(std::shared_ptr<const Context> client_ctx, std::shared_ptr<const Context> server_ctx, uint64_t seed = 1,
-       netsim::Impairments imp = {}, std::string_view server_name = "server.example")
+       netsim::Impairments imp = {}, std::string_view server_name = "server.example", const Session& session = {})
       : net(seed, std::move(imp)) {
-    auto c = Connection::client(std::move(client_ctx), server_name);
+    auto c = Connection::client(std::move(client_ctx), server_name, session);
     const uint8_t addr[6] = {127, 0, 0, 1, 0x9c, 0x40};
     auto s = Connection::server(std::move(server_ctx), addr);
     if (!c || !s) throw std::runtime_error("cannot create connections");

@@ -1020,7 +1020,8 @@ const std::vector<LegalFlight> kFullHandshakeWithClientAuth = {
       {"ChangeCipherSpec", Kind::kChangeCipherSpec, T::kHelloRequest, T::kFinished},
       {"Finished", Kind::kProtectedHandshake, T::kFinished, T::kCertificateVerify}}},
     {Sender::kServer,
-     {{"ChangeCipherSpec", Kind::kChangeCipherSpec, T::kHelloRequest, T::kFinished},
+     {{"NewSessionTicket", Kind::kHandshake, T::kNewSessionTicket, T::kServerHelloDone},
+      {"ChangeCipherSpec", Kind::kChangeCipherSpec, T::kHelloRequest, T::kFinished},
       {"Finished", Kind::kProtectedHandshake, T::kFinished, T::kServerHelloDone}}},
 };
 

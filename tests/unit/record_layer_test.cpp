@@ -232,6 +232,21 @@ BOOST_AUTO_TEST_CASE(cid_mismatch_missing_and_unexpected) {
   BOOST_TEST(plain.dropped(DropReason::kMalformed) == 1u);
 }
 
+// RFC 8449 §4: a DTLS endpoint discards a record over its advertised
+// record_size_limit; with a CID the inner content type counts too.
+BOOST_AUTO_TEST_CASE(record_size_limit_is_enforced_on_receive) {
+  for (bool with_cid : {false, true}) {
+    const Bytes cid = test::hex("0102");
+    Pair p(AeadAlgorithm::kAes128Gcm, with_cid ? ByteSpan(cid) : ByteSpan());
+    p.receiver.set_receive_plaintext_limit(100);
+    const size_t fits = with_cid ? 99 : 100;
+    p.deliver(p.seal(Epoch(1), ContentType::kApplicationData, Bytes(fits, 0x61)));
+    p.deliver(p.seal(Epoch(1), ContentType::kApplicationData, Bytes(fits + 1, 0x62)));
+    BOOST_TEST(p.sink.records.size() == 1u);
+    BOOST_TEST(p.dropped(DropReason::kOversized) == 1u);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(write_sequence_never_wraps_or_repeats) {
   RecordLayer layer;
   BOOST_TEST_REQUIRE(layer.install_write_epoch(Epoch(1), test::make_protection(AeadAlgorithm::kAes128Gcm, 9)).ok());

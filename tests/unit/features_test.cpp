@@ -1,0 +1,412 @@
+// Connection IDs with address rebinding (RFC 9146), raw public keys
+// (RFC 7250) and record_size_limit (RFC 8449) between Cachet endpoints.
+#include <boost/test/unit_test.hpp>
+
+#include <map>
+
+#include "connection_test_util.hpp"
+
+using namespace cachet;
+using namespace std::chrono_literals;
+using test::pki;
+
+namespace {
+
+std::shared_ptr<const Context> build(ContextBuilder& b) {
+  auto ctx = b.build();
+  BOOST_REQUIRE_MESSAGE(ctx.ok(), ctx.error().what());
+  return std::move(ctx).value();
+}
+
+std::shared_ptr<const Context> cid_client(std::optional<size_t> cid) {
+  ContextBuilder b(Role::kClient);
+  b.ca_file(pki("p256/root.pem"));
+  if (cid) b.connection_id(*cid);
+  return build(b);
+}
+
+std::shared_ptr<const Context> cid_server(std::optional<size_t> cid) {
+  ContextBuilder b(Role::kServer);
+  b.certificate_file(pki("p256/server-chain.pem")).private_key_file(pki("p256/server.key")).cookie_exchange(false);
+  if (cid) b.connection_id(*cid);
+  return build(b);
+}
+
+Bytes address_bytes(netsim::Address a) {
+  return Bytes{static_cast<uint8_t>(a.host >> 24), static_cast<uint8_t>(a.host >> 16), static_cast<uint8_t>(a.host >> 8),
+               static_cast<uint8_t>(a.host), static_cast<uint8_t>(a.port >> 8), static_cast<uint8_t>(a.port)};
+}
+
+netsim::Address address_of(std::span<const uint8_t> b) {
+  BOOST_REQUIRE(b.size() == 6u);
+  return netsim::Address{static_cast<uint32_t>(b[0]) << 24 | static_cast<uint32_t>(b[1]) << 16 |
+                             static_cast<uint32_t>(b[2]) << 8 | b[3],
+                         static_cast<uint16_t>(b[4] << 8 | b[5])};
+}
+
+// A server behind a Listener that routes by CID or address (what a real
+// server socket loop does), and one client whose source address can change.
+struct Roaming {
+  std::shared_ptr<const Context> server_ctx;
+  std::unique_ptr<Listener> listener;
+  std::map<Listener::AssociationId, std::unique_ptr<Connection>> associations;
+  std::unique_ptr<Connection> client;
+  netsim::Network net{1};
+  Instant now{};
+  netsim::Address client_addr{1, 40000};
+  const netsim::Address server_addr{2, 4433};
+  uint64_t unrouted = 0;
+
+  Roaming(std::shared_ptr<const Context> c, std::shared_ptr<const Context> s) : server_ctx(std::move(s)) {
+    listener = std::move(Listener::create(server_ctx)).value();
+    client = std::move(Connection::client(std::move(c), "server.example")).value();
+  }
+
+  Connection& server() {
+    BOOST_REQUIRE(associations.size() == 1u);
+    return *associations.begin()->second;
+  }
+
+  void server_receive(netsim::Datagram& d) {
+    const Bytes from = address_bytes(d.from);
+    auto id = listener->route(d.bytes, from);
+    if (!id) {
+      // A new peer: only a ClientHello makes an association.
+      auto out = listener->check(d.bytes, from, now);
+      if (out.verdict != Listener::Verdict::kAccept) {
+        ++unrouted;
+        return;
+      }
+      auto conn = listener->accept(d.bytes, from, now);
+      BOOST_REQUIRE(conn.ok());
+      const Listener::AssociationId next = associations.size() + 1;
+      BOOST_REQUIRE(listener->bind(next, **conn).ok());
+      associations[next] = std::move(conn).value();
+      return;
+    }
+    Connection& conn = *associations.at(*id);
+    conn.handle_datagram(d.bytes, now, from);
+    if (conn.take_peer_address_change()) BOOST_REQUIRE(listener->bind(*id, conn).ok());
+    BOOST_REQUIRE(listener->bind(*id, conn).ok());  // the CID is known once negotiated
+  }
+
+  void pump() {
+    while (auto d = client->poll_transmit()) net.send(client_addr, server_addr, std::move(*d), now);
+    for (auto& [id, conn] : associations) {
+      while (auto d = conn->poll_transmit()) net.send(server_addr, address_of(conn->peer_address()), std::move(*d), now);
+    }
+  }
+
+  void run(Duration limit = 30s) {
+    const Instant end = now + limit;
+    for (;;) {
+      pump();
+      auto next = net.next_delivery();
+      std::optional<Instant> t = client->next_timeout();
+      for (auto& [id, conn] : associations) {
+        auto ct = conn->next_timeout();
+        if (ct && (!t || *ct < *t)) t = ct;
+      }
+      if (t && (!next || *t < *next)) next = t;
+      if (!next || *next > end) return;
+      now = std::max(now, *next);
+      for (auto& d : net.deliver(now)) {
+        if (d.to == server_addr) {
+          server_receive(d);
+        } else if (d.to == client_addr) {
+          client->handle_datagram(d.bytes, now);
+        }
+      }
+      if (client->next_timeout() && *client->next_timeout() <= now) client->handle_timeout(now);
+      for (auto& [id, conn] : associations) {
+        if (conn->next_timeout() && *conn->next_timeout() <= now) conn->handle_timeout(now);
+      }
+    }
+  }
+
+  // The client's next datagram, taken off before it is sent.
+  Bytes client_record(std::string_view text) {
+    BOOST_REQUIRE(client->write(as_bytes(text)).ok());
+    auto d = client->poll_transmit();
+    BOOST_REQUIRE(d.has_value());
+    return std::move(*d);
+  }
+  void send_from(netsim::Address from, Bytes datagram) { net.send(from, server_addr, std::move(datagram), now); }
+
+  std::vector<std::string> read_all(Connection& c) {
+    std::vector<std::string> out;
+    while (auto r = c.read()) out.emplace_back(r->begin(), r->end());
+    return out;
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(connection_id)
+
+BOOST_AUTO_TEST_CASE(lengths_negotiated_per_direction) {
+  struct Case {
+    std::optional<size_t> client, server;
+  };
+  for (Case c : {Case{8, 4}, Case{0, 8}, Case{8, 0}, Case{20, 20}, Case{0, 0}, Case{8, std::nullopt},
+                 Case{std::nullopt, 8}}) {
+    BOOST_TEST_CONTEXT("client " << (c.client ? int(*c.client) : -1) << " server " << (c.server ? int(*c.server) : -1)) {
+      test::Link link(cid_client(c.client), cid_server(c.server));
+      BOOST_TEST_REQUIRE(link.handshake());
+      const bool negotiated = c.client && c.server;
+      BOOST_TEST(link.client->connection_id_negotiated() == negotiated);
+      BOOST_TEST(link.server->connection_id_negotiated() == negotiated);
+      if (negotiated) {
+        BOOST_TEST(link.client->connection_id().size() == *c.client);
+        BOOST_TEST(link.server->connection_id().size() == *c.server);
+        BOOST_TEST((std::ranges::equal(link.client->peer_connection_id(), link.server->connection_id())));
+        BOOST_TEST((std::ranges::equal(link.server->peer_connection_id(), link.client->connection_id())));
+      }
+      // RFC 9146 §4: tls12_cid records toward a peer that asked for a CID.
+      BOOST_TEST_REQUIRE(link.client->write(as_bytes(std::string("x"))).ok());
+      auto d = link.client->poll_transmit();
+      BOOST_TEST_REQUIRE(d.has_value());
+      const bool cid_on_wire = negotiated && *c.server > 0;
+      BOOST_TEST(((*d)[0] == 25) == cid_on_wire);
+      link.net.send(link.client_addr, link.server_addr, std::move(*d), link.now);
+      link.settle();
+      auto got = link.server->read();
+      BOOST_TEST_REQUIRE(got.has_value());
+      BOOST_TEST((*got == Bytes{'x'}));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(nat_rebinding_keeps_the_association) {
+  Roaming r(cid_client(4), cid_server(8));
+  BOOST_TEST_REQUIRE(r.client->start(r.now).ok());
+  r.run();
+  BOOST_TEST_REQUIRE(r.client->is_established());
+  BOOST_TEST_REQUIRE(r.server().is_established());
+  BOOST_TEST(r.server().connection_id_negotiated());
+
+  // Data from the original address.
+  r.send_from(r.client_addr, r.client_record("before"));
+  r.run(1s);
+  BOOST_TEST((r.read_all(r.server()) == std::vector<std::string>{"before"}));
+
+  // The NAT rebinds: the client's datagrams now come from another port.
+  const netsim::Address old_addr = r.client_addr;
+  r.client_addr = netsim::Address{1, 50001};
+  r.send_from(r.client_addr, r.client_record("after rebinding"));
+  r.run(1s);
+  BOOST_TEST((r.read_all(r.server()) == std::vector<std::string>{"after rebinding"}));
+  BOOST_TEST(r.associations.size() == 1u);  // no new handshake
+  BOOST_TEST((address_of(r.server().peer_address()) == r.client_addr));
+  BOOST_TEST(r.server().stats().peer_address_changes == 1u);
+
+  // The server answers at the new address.
+  BOOST_TEST_REQUIRE(r.server().write(as_bytes(std::string("reply"))).ok());
+  r.run(1s);
+  BOOST_TEST((r.read_all(*r.client) == std::vector<std::string>{"reply"}));
+  // The old address routes nowhere by address any more... but a CID record still routes by CID.
+  BOOST_TEST(!r.listener->route(Bytes{22, 0xfe, 0xfd}, address_bytes(old_addr)).has_value());
+  BOOST_TEST_MESSAGE("rebinding: 1 association, " << r.server().stats().peer_address_changes
+                                                  << " address change, data both ways after it");
+}
+
+BOOST_AUTO_TEST_CASE(forged_replayed_and_reordered_records_never_move_the_peer) {
+  Roaming r(cid_client(0), cid_server(8));
+  BOOST_TEST_REQUIRE(r.client->start(r.now).ok());
+  r.run();
+  BOOST_TEST_REQUIRE(r.server().is_established());
+  const Bytes home = address_bytes(r.client_addr);
+  const netsim::Address attacker{9, 6666};
+
+  Bytes first = r.client_record("one");
+  r.send_from(r.client_addr, first);
+  r.run(1s);
+  BOOST_TEST(r.read_all(r.server()).size() == 1u);
+
+  // 1. A forged record: valid CID, failing authentication, from a new address.
+  Bytes forged = r.client_record("two");
+  forged[forged.size() - 1] ^= 0x01;
+  r.send_from(attacker, forged);
+  r.run(1s);
+  BOOST_TEST(r.read_all(r.server()).empty());
+  BOOST_TEST((std::ranges::equal(r.server().peer_address(), home)));
+
+  // 2. A replay of an old, genuine record from a new address.
+  r.send_from(attacker, first);
+  r.run(1s);
+  BOOST_TEST(r.read_all(r.server()).empty());
+  BOOST_TEST((std::ranges::equal(r.server().peer_address(), home)));
+
+  // 3. A genuine record, delivered late (older than one already seen) from
+  // a new address: delivered as data (datagram semantics), but no move.
+  Bytes older = r.client_record("three");
+  Bytes newer = r.client_record("four");
+  r.send_from(r.client_addr, newer);
+  r.run(1s);
+  r.send_from(attacker, older);
+  r.run(1s);
+  BOOST_TEST((r.read_all(r.server()) == std::vector<std::string>{"four", "three"}));
+  BOOST_TEST((std::ranges::equal(r.server().peer_address(), home)));
+  BOOST_TEST(r.server().stats().peer_address_changes == 0u);
+  BOOST_TEST(!r.server().take_peer_address_change());
+}
+
+BOOST_AUTO_TEST_CASE(listener_table_is_capped) {
+  auto server = cid_server(8);
+  auto listener = std::move(Listener::create(server)).value();
+  listener->set_max_associations(2);
+  std::vector<std::unique_ptr<Connection>> conns;
+  for (int i = 0; i < 3; ++i) {
+    const uint8_t addr[6] = {10, 0, 0, static_cast<uint8_t>(i), 0, 1};
+    conns.push_back(std::move(Connection::server(server, addr)).value());
+  }
+  BOOST_TEST(listener->bind(1, *conns[0]).ok());
+  BOOST_TEST(listener->bind(2, *conns[1]).ok());
+  BOOST_TEST(!listener->bind(3, *conns[2]).ok());
+  BOOST_TEST(listener->associations() == 2u);
+  const uint8_t a0[6] = {10, 0, 0, 0, 0, 1};
+  BOOST_TEST((listener->route(Bytes{22}, a0) == std::optional<Listener::AssociationId>(1)));
+  listener->unbind(1);
+  BOOST_TEST(!listener->route(Bytes{22}, a0).has_value());
+  BOOST_TEST(listener->bind(3, *conns[2]).ok());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(raw_public_keys)
+
+BOOST_AUTO_TEST_CASE(server_raw_key_pinned_by_the_client) {
+  auto server = ContextBuilder(Role::kServer).private_key_file(pki("p256/server.key")).raw_public_key(true).build();
+  BOOST_TEST_REQUIRE(server.ok());
+  auto client = ContextBuilder(Role::kClient).pin_public_key_file(pki("p256/server.pub")).build();
+  BOOST_TEST_REQUIRE(client.ok());
+  test::Link link(*client, *server);
+  BOOST_TEST_REQUIRE(link.handshake());
+  BOOST_TEST(link.client->peer_uses_raw_public_key());
+  BOOST_TEST(link.client->peer_certificates().size() == 1u);  // the SPKI
+  BOOST_TEST(!link.server->peer_uses_raw_public_key());
+}
+
+BOOST_AUTO_TEST_CASE(client_raw_key_required_by_the_server) {
+  auto server = ContextBuilder(Role::kServer)
+                    .certificate_file(pki("p256/server-chain.pem"))
+                    .private_key_file(pki("p256/server.key"))
+                    .client_auth(ClientAuth::kRequire)
+                    .pin_public_key_file(pki("p256/client.pub"))
+                    .build();
+  BOOST_TEST_REQUIRE(server.ok());
+  auto client = ContextBuilder(Role::kClient)
+                    .ca_file(pki("p256/root.pem"))
+                    .private_key_file(pki("p256/client.key"))
+                    .raw_public_key(true)
+                    .build();
+  BOOST_TEST_REQUIRE(client.ok());
+  test::Link link(*client, *server);
+  BOOST_TEST_REQUIRE(link.handshake());
+  BOOST_TEST(link.server->peer_uses_raw_public_key());
+  BOOST_TEST(!link.client->peer_uses_raw_public_key());
+}
+
+BOOST_AUTO_TEST_CASE(a_pin_also_accepts_the_same_key_in_a_certificate) {
+  auto server = ContextBuilder(Role::kServer)
+                    .certificate_file(pki("p256/server-chain.pem"))
+                    .private_key_file(pki("p256/server.key"))
+                    .build();
+  auto client = ContextBuilder(Role::kClient).pin_public_key_file(pki("p256/server.pem")).build();
+  BOOST_TEST_REQUIRE((server.ok() && client.ok()));
+  test::Link link(*client, *server);
+  BOOST_TEST_REQUIRE(link.handshake());
+  BOOST_TEST(!link.client->peer_uses_raw_public_key());
+  BOOST_TEST(link.client->peer_certificates().size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(wrong_pin_is_bad_certificate) {
+  for (bool rpk : {true, false}) {
+    BOOST_TEST_CONTEXT("server presents " << (rpk ? "a raw key" : "a certificate")) {
+      ContextBuilder sb(Role::kServer);
+      sb.private_key_file(pki("p256/server.key"));
+      if (rpk) sb.raw_public_key(true); else sb.certificate_file(pki("p256/server-chain.pem"));
+      auto server = sb.build();
+      auto client = ContextBuilder(Role::kClient).pin_public_key_file(pki("p256/client.pub")).build();
+      BOOST_TEST_REQUIRE((server.ok() && client.ok()));
+      test::Link link(*client, *server);
+      BOOST_TEST(!link.handshake());
+      BOOST_TEST((link.client->alert_sent() == std::optional<uint8_t>(42)));  // bad_certificate
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(no_common_certificate_type_is_unsupported_certificate) {
+  // A raw-key-only server and a client that accepts only certificates.
+  auto server = ContextBuilder(Role::kServer).private_key_file(pki("p256/server.key")).raw_public_key(true).build();
+  auto client = ContextBuilder(Role::kClient).ca_file(pki("p256/root.pem")).build();
+  BOOST_TEST_REQUIRE((server.ok() && client.ok()));
+  test::Link link(*client, *server);
+  BOOST_TEST(!link.handshake());
+  BOOST_TEST((link.server->state() == ConnectionState::kFailed));
+  BOOST_TEST((link.server->alert_sent() == std::optional<uint8_t>(40)));  // handshake_failure: no suite usable
+}
+
+BOOST_AUTO_TEST_CASE(the_verifier_callback_decides_when_no_pin_matches) {
+  auto server = ContextBuilder(Role::kServer).private_key_file(pki("p256/server.key")).raw_public_key(true).build();
+  BOOST_TEST_REQUIRE(server.ok());
+  for (bool accept : {true, false}) {
+    size_t calls = 0;
+    auto client = ContextBuilder(Role::kClient)
+                      .raw_public_key_verifier([&](std::span<const uint8_t> spki) {
+                        ++calls;
+                        return accept && spki.size() == 91;  // a P-256 SubjectPublicKeyInfo
+                      })
+                      .build();
+    BOOST_TEST_REQUIRE(client.ok());
+    test::Link link(*client, *server);
+    BOOST_TEST(link.handshake() == accept);
+    BOOST_TEST(calls == 1u);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(record_size_limit)
+
+BOOST_AUTO_TEST_CASE(each_side_honours_the_limit_the_other_advertised) {
+  auto client = ContextBuilder(Role::kClient).ca_file(pki("p256/root.pem")).record_size_limit(256).build();
+  auto server = ContextBuilder(Role::kServer)
+                    .certificate_file(pki("p256/server-chain.pem"))
+                    .private_key_file(pki("p256/server.key"))
+                    .record_size_limit(1000)
+                    .build();
+  BOOST_TEST_REQUIRE((client.ok() && server.ok()));
+  test::Link link(*client, *server);
+  BOOST_TEST_REQUIRE(link.handshake());
+  BOOST_TEST((link.server->peer_record_size_limit() == std::optional<uint16_t>(256)));
+  BOOST_TEST((link.client->peer_record_size_limit() == std::optional<uint16_t>(1000)));
+  BOOST_TEST(link.server->max_write_size() == 256u);
+  BOOST_TEST(link.client->max_write_size() == 1000u);
+  BOOST_TEST(!link.server->write(Bytes(257, 1)).ok());
+  BOOST_TEST(link.server->write(Bytes(256, 1)).ok());
+  BOOST_TEST(!link.client->write(Bytes(1001, 2)).ok());
+  BOOST_TEST(link.client->write(Bytes(1000, 2)).ok());
+  link.settle();
+  BOOST_TEST(link.client->read()->size() == 256u);
+  BOOST_TEST(link.server->read()->size() == 1000u);
+}
+
+BOOST_AUTO_TEST_CASE(not_negotiated_unless_both_send_it_and_illegal_values_refused) {
+  auto client = ContextBuilder(Role::kClient).ca_file(pki("p256/root.pem")).record_size_limit(300).build();
+  BOOST_TEST_REQUIRE(client.ok());
+  BOOST_TEST(!ContextBuilder(Role::kClient).record_size_limit(63).build().ok());
+  BOOST_TEST(!ContextBuilder(Role::kClient).record_size_limit(16385).build().ok());
+  auto server = ContextBuilder(Role::kServer)
+                    .certificate_file(pki("p256/server-chain.pem"))
+                    .private_key_file(pki("p256/server.key"))
+                    .build();
+  BOOST_TEST_REQUIRE(server.ok());
+  test::Link link(*client, *server);
+  BOOST_TEST_REQUIRE(link.handshake());
+  // The server advertises its default (16384), so the client's limit holds.
+  BOOST_TEST((link.server->peer_record_size_limit() == std::optional<uint16_t>(300)));
+  BOOST_TEST(link.server->max_write_size() == 300u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
