@@ -80,6 +80,13 @@ Result<std::shared_ptr<const session::SessionState>> Handshake12::server_find_se
       st->master_secret.size() != session::kMasterSecretSize) {
     return std::shared_ptr<const session::SessionState>();
   }
+  // A session made without client authentication does not satisfy a
+  // server that now requires it (a shared cache or ticket keys may serve
+  // several configurations).
+  if (config_.require_client_certificate && !st->client_authenticated &&
+      suite_needs_certificate(*find_cipher_suite(st->cipher_suite))) {
+    return std::shared_ptr<const session::SessionState>();
+  }
   // RFC 7627 §5.3: an EMS session offered without EMS is refused outright;
   // a session without EMS is not resumed (a full handshake follows).
   if (st->extended_master_secret && !ext.extended_master_secret) {

@@ -165,6 +165,29 @@ BOOST_AUTO_TEST_CASE(with_cookie_exchange_and_client_authentication) {
   check_data(resumed);
 }
 
+// Ticket keys shared by two servers, one of which requires client
+// certificates: a session made without one is not resumed there.
+BOOST_AUTO_TEST_CASE(no_resumption_around_required_client_authentication) {
+  auto clock = std::make_shared<Fake>();
+  auto keys = std::make_shared<TicketKeys>();
+  auto open_server = server_ctx(server_builder(clock).ticket_keys(keys).session_cache(nullptr));
+  auto strict_server = server_ctx(server_builder(clock)
+                                      .ticket_keys(keys)
+                                      .session_cache(nullptr)
+                                      .client_auth(ClientAuth::kRequire)
+                                      .ca_file(pki("p256/root.pem")));
+  auto client = client_ctx(clock, true, "p256", true);
+  Session session = first_session(client, open_server);
+  test::Link link(client, strict_server, 21, {}, "server.example", session);
+  BOOST_TEST_REQUIRE(link.handshake());
+  BOOST_TEST(!link.server->resumed());
+  BOOST_TEST(link.server->peer_certificates().size() == 2u);  // a full handshake authenticated the client
+  // And the session made there resumes there.
+  test::Link again(client, strict_server, 22, {}, "server.example", link.client->session());
+  BOOST_TEST_REQUIRE(again.handshake());
+  BOOST_TEST(again.server->resumed());
+}
+
 BOOST_AUTO_TEST_CASE(psk_session_resumes) {
   auto clock = std::make_shared<Fake>();
   const std::vector<uint8_t> key(16, 0x42);
