@@ -8,8 +8,6 @@
 // same drop/duplicate/reorder decisions for the same sequence of datagrams.
 #include <cachet/time.hpp>
 
-#include <arpa/inet.h>
-#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -26,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "net.hpp"
 #include "netsim/netsim.hpp"
 
 int run_proxy(int argc, char** argv);
@@ -52,6 +51,7 @@ struct ProxyOptions {
   netsim::Impairments impairments;
   uint64_t seed = 1;
   bool json = false;
+  bool log_sizes = false;
   std::optional<double> duration_s;
 };
 
@@ -68,6 +68,8 @@ const char* kProxyHelp =
     "  --seed N        seed of the impairment draws (default 1)\n"
     "  --duration S    stop after S seconds (default: until SIGINT/SIGTERM)\n"
     "  --json          print the final statistics as JSON\n"
+    "  --log-sizes     log each datagram forwarded: \"to_server|to_client SIZE type T\"\n"
+    "                  (T: the first record's content type) on stderr\n"
     "  Statistics go to stderr on exit.\n";
 
 double parse_number(const std::string& option, const std::string& text) {
@@ -129,6 +131,7 @@ ProxyOptions parse_proxy_options(int argc, char** argv) {
     else if (a == "--seed") o.seed = parse_unsigned(a, value());
     else if (a == "--duration") o.duration_s = parse_number(a, value());
     else if (a == "--json") o.json = true;
+    else if (a == "--log-sizes") o.log_sizes = true;
     else die("unknown option " + a + " (see --help)");
   }
   if (o.listen.empty()) die("--listen ADDR:PORT is required");
@@ -138,36 +141,20 @@ ProxyOptions parse_proxy_options(int argc, char** argv) {
 
 // --- sockets --------------------------------------------------------------------
 
-struct Endpoint {
-  sockaddr_storage addr{};
-  socklen_t len = 0;
-  const sockaddr* sa() const { return reinterpret_cast<const sockaddr*>(&addr); }
-  // The raw address bytes: a map key that needs no formatting.
-  std::string key() const { return std::string(reinterpret_cast<const char*>(&addr), len); }
-};
+using net::Endpoint;
 
 Endpoint resolve(const std::string& option, const std::string& hostport) {
-  const size_t colon = hostport.rfind(':');
-  if (colon == std::string::npos) die(option + " must be ADDR:PORT, not '" + hostport + "'");
-  std::string host = hostport.substr(0, colon);
-  const std::string port = hostport.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_DGRAM;
-  hints.ai_family = AF_UNSPEC;
-  addrinfo* res = nullptr;
-  if (getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &res) != 0 || res == nullptr) {
-    die("cannot resolve " + option + " " + hostport);
-  }
   Endpoint e;
-  std::memcpy(&e.addr, res->ai_addr, res->ai_addrlen);
-  e.len = static_cast<socklen_t>(res->ai_addrlen);
-  freeaddrinfo(res);
+  switch (net::resolve(hostport, e)) {
+    case net::ResolveStatus::kOk: break;
+    case net::ResolveStatus::kNotHostPort: die(option + " must be ADDR:PORT, not '" + hostport + "'");
+    case net::ResolveStatus::kUnresolvable: die("cannot resolve " + option + " " + hostport);
+  }
   return e;
 }
 
 int udp_socket(int family) {
-  const int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  const int fd = net::udp_socket(family);
   if (fd < 0) die(std::string("socket: ") + std::strerror(errno));
   return fd;
 }
@@ -301,6 +288,10 @@ void Proxy::forward_due() {
       continue;
     }
     const Client& c = it->second;
+    if (options_.log_sizes) {
+      std::fprintf(stderr, "%s %zu type %u\n", d.to.port == kToServer ? "to_server" : "to_client", d.bytes.size(),
+                   d.bytes.empty() ? 0u : static_cast<unsigned>(d.bytes[0]));
+    }
     if (d.to.port == kToServer) {
       (void)send(c.upstream_fd, d.bytes.data(), d.bytes.size(), 0);
       ++stats_.to_server;

@@ -16,12 +16,14 @@ constexpr size_t kMinUsefulFragment = 64;
 // Appends datagrams to `out` as records are added.
 class DatagramPacker {
  public:
-  DatagramPacker(size_t mtu, record::RecordSealer& sealer, std::vector<Bytes>& out)
-      : mtu_(mtu), sealer_(sealer), out_(out) {}
+  DatagramPacker(size_t mtu, size_t max_record_payload, record::RecordSealer& sealer, std::vector<Bytes>& out)
+      : mtu_(mtu), max_record_payload_(max_record_payload), sealer_(sealer), out_(out) {}
 
+  // Room for the next record's payload: what the datagram has left, and no
+  // more than one record may carry.
   size_t room(record::Epoch epoch) const noexcept {
     const size_t used = current_.size() + sealer_.overhead(epoch);
-    return used >= mtu_ ? 0 : mtu_ - used;
+    return used >= mtu_ ? 0 : std::min(mtu_ - used, max_record_payload_);
   }
   bool empty() const noexcept { return current_.empty(); }
 
@@ -45,6 +47,7 @@ class DatagramPacker {
 
  private:
   size_t mtu_;
+  size_t max_record_payload_;
   record::RecordSealer& sealer_;
   std::vector<Bytes>& out_;
   Bytes current_;
@@ -71,8 +74,9 @@ void Flight::clear() noexcept {
   entries_.shrink_to_fit();
 }
 
-Result<void> Flight::write(size_t mtu, record::RecordSealer& sealer, std::vector<Bytes>& out) const {
-  DatagramPacker packer(mtu, sealer, out);
+Result<void> Flight::write(size_t mtu, record::RecordSealer& sealer, std::vector<Bytes>& out,
+                           size_t max_record_payload) const {
+  DatagramPacker packer(mtu, max_record_payload, sealer, out);
   for (const FlightEntry& e : entries_) {
     if (e.content == record::ContentType::kChangeCipherSpec) {
       if (packer.room(e.epoch) < e.body.size()) packer.flush();

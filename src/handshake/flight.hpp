@@ -38,7 +38,10 @@ class Flight {
   // messages share a datagram; a message larger than the room left is
   // fragmented (RFC 6347 §4.2.3). kInvalidArgument when the MTU cannot hold
   // even one byte of handshake body after record and handshake headers.
-  Result<void> write(size_t mtu, record::RecordSealer& sealer, std::vector<Bytes>& out) const;
+  // No record carries more than `max_record_payload` bytes (the peer's
+  // record_size_limit, RFC 8449, when it announced one).
+  Result<void> write(size_t mtu, record::RecordSealer& sealer, std::vector<Bytes>& out,
+                     size_t max_record_payload = record::kMaxPlaintextSize) const;
 
  private:
   std::vector<FlightEntry> entries_;

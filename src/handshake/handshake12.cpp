@@ -327,6 +327,7 @@ Result<void> Handshake12::use_record_size_limit(uint16_t peer_limit) {
   if (peer_limit < kMinRecordSizeLimit) return fail(AlertDescription::kIllegalParameter, "record_size_limit below 64");
   params_.peer_record_size_limit = std::min<uint16_t>(peer_limit, 16384);
   params_.own_record_size_limit = config_.record_size_limit;
+  transport_.set_max_record_payload(*params_.peer_record_size_limit);
   return ok();
 }
 

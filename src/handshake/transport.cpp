@@ -55,7 +55,7 @@ void HandshakeTransport::add_change_cipher_spec(record::Epoch epoch) { flight_.a
 
 Result<void> HandshakeTransport::transmit(Instant now, record::RecordSealer& sealer, std::vector<Bytes>& out) {
   const size_t before = out.size();
-  CACHET_TRY(flight_.write(mtu_, sealer, out));
+  CACHET_TRY(flight_.write(mtu_, sealer, out, max_record_payload_));
   for (size_t i = before; i < out.size(); ++i) {
     ++stats_.datagrams_sent;
     stats_.bytes_sent += out[i].size();

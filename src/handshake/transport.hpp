@@ -41,6 +41,10 @@ class HandshakeTransport {
 
   Result<void> set_mtu(size_t mtu);
   size_t mtu() const noexcept { return mtu_; }
+  // RFC 8449: keep every handshake record within the peer's record size
+  // limit. The RFC exempts unprotected records, but some peers (GnuTLS 3.7)
+  // drop larger ones, and smaller records are always allowed.
+  void set_max_record_payload(size_t limit) noexcept { max_record_payload_ = limit; }
 
   // --- receiving ------------------------------------------------------------
   // A handshake record's payload (one or more fragments). Fragments that
@@ -90,6 +94,7 @@ class HandshakeTransport {
   Flight flight_;
   RetransmitTimer timer_;
   size_t mtu_;
+  size_t max_record_payload_ = record::kMaxPlaintextSize;
   uint16_t send_seq_ = 0;
   bool flight_sent_ = false;
   bool peer_retransmitted_ = false;

@@ -4,7 +4,9 @@
 
 #include <map>
 
+#include "base/byte_reader.hpp"
 #include "connection_test_util.hpp"
+#include "record/header.hpp"
 
 using namespace cachet;
 using namespace std::chrono_literals;
@@ -390,6 +392,40 @@ BOOST_AUTO_TEST_CASE(each_side_honours_the_limit_the_other_advertised) {
   link.settle();
   BOOST_TEST(link.client->read()->size() == 256u);
   BOOST_TEST(link.server->read()->size() == 1000u);
+}
+
+// The server knows the client's limit from the ClientHello: its certificate
+// flight goes out in records no larger (GnuTLS 3.7 drops larger ones even
+// unprotected, though RFC 8449 §4 exempts them).
+BOOST_AUTO_TEST_CASE(handshake_records_fit_the_announced_limit) {
+  auto client = ContextBuilder(Role::kClient).ca_file(pki("rsa2048/root.pem")).record_size_limit(300).build();
+  auto server = ContextBuilder(Role::kServer)
+                    .certificate_file(pki("rsa2048/server-chain.pem"))
+                    .private_key_file(pki("rsa2048/server.key"))
+                    .cookie_exchange(false)
+                    .build();
+  BOOST_TEST_REQUIRE((client.ok() && server.ok()));
+  auto c = std::move(Connection::client(*client, "server.example")).value();
+  const uint8_t addr[6] = {127, 0, 0, 1, 0, 1};
+  auto s = std::move(Connection::server(*server, addr)).value();
+  BOOST_TEST_REQUIRE(c->start(Instant{}).ok());
+  size_t records = 0, largest = 0;
+  for (int round = 0; round < 10; ++round) {
+    while (auto d = c->poll_transmit()) s->handle_datagram(*d, Instant{});
+    while (auto d = s->poll_transmit()) {
+      ByteReader r(*d);
+      while (!r.empty()) {
+        auto rec = record::parse_record(r, 0);
+        BOOST_TEST_REQUIRE((rec.status == record::ParseStatus::kOk));
+        ++records;
+        largest = std::max(largest, rec.record.fragment.size());
+      }
+      c->handle_datagram(*d, Instant{});
+    }
+  }
+  BOOST_TEST_REQUIRE(c->is_established());
+  BOOST_TEST(records > 6u);  // a 2-certificate RSA chain needs several records
+  BOOST_TEST(largest <= 300u);
 }
 
 BOOST_AUTO_TEST_CASE(not_negotiated_unless_both_send_it_and_illegal_values_refused) {
