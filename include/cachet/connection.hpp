@@ -88,6 +88,9 @@ class CACHET_EXPORT Connection {
   std::string_view server_name() const noexcept;
   std::string_view psk_identity() const noexcept;
   const std::vector<std::vector<uint8_t>>& peer_certificates() const noexcept;
+  // The peer chain's verification result: 0 (X509_V_OK) or an X509_V_ERR_*
+  // code, as left by ContextBuilder::certificate_verifier when there is one.
+  long verify_result() const noexcept;
   // RFC 5705 (e.g. "EXTRACTOR-dtls_srtp", 2 * (key + salt) bytes for SRTP).
   Result<std::vector<uint8_t>> export_keying_material(std::string_view label, size_t length,
                                                       std::optional<std::span<const uint8_t>> context = {}) const;

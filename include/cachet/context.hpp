@@ -56,6 +56,19 @@ class CACHET_EXPORT ContextBuilder {
   // Client: verify the server (default true when any certificate suite is
   // enabled); false accepts any certificate (--insecure).
   ContextBuilder& verify_peer(bool verify);
+  // The final word on the peer's certificate chain (what OpenSSL's verify
+  // callback has): called with the chain (DER, leaf first) and the built-in
+  // verification's outcome — `x509_error` 0 (X509_V_OK) or an X509_V_ERR_*
+  // code at `error_depth` (with no trust anchors configured, the error a
+  // chain to nowhere gets) — and returns whether to accept. It may change
+  // x509_error; what it leaves is Connection::verify_result().
+  struct PeerChain {
+    const std::vector<std::vector<uint8_t>>& chain;
+    long x509_error;
+    int error_depth;
+  };
+  using CertificateVerifier = std::function<bool(PeerChain& peer)>;
+  ContextBuilder& certificate_verifier(CertificateVerifier verifier);
   // Server: ask for (and optionally require) a client certificate.
   ContextBuilder& client_auth(ClientAuth mode);
 

@@ -14,6 +14,7 @@
 #include <cachet/time.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -44,6 +45,15 @@ class CACHET_EXPORT Listener {
                                              Instant now);
 
   uint64_t hello_verify_requests_sent() const noexcept;
+
+  // Application-made cookies (what OpenSSL's SSL_CTX_set_cookie_generate_cb
+  // and _verify_cb offer): `generate` returns the cookie for a peer (1..255
+  // bytes; nullopt drops the ClientHello), `verify` says whether a cookie is
+  // one it made. Without them the Listener's own HMAC cookies are used
+  // (bound to the address and the ClientHello, RFC 6347 §4.2.1, keys rotated).
+  using CookieGenerate = std::function<std::optional<std::vector<uint8_t>>(std::span<const uint8_t> peer_address)>;
+  using CookieVerify = std::function<bool(std::span<const uint8_t> peer_address, std::span<const uint8_t> cookie)>;
+  void set_cookie_callbacks(CookieGenerate generate, CookieVerify verify);
 
   // --- routing (RFC 9146 §6) -------------------------------------------------
   // The Listener can keep the table that says which association a datagram

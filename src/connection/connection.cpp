@@ -62,6 +62,9 @@ struct Connection::Impl : record::RecordSink {
         transport(cfg.retransmit, cfg.mtu) {}
 
   handshake::HandshakeConfig handshake_config(bool is_server, std::string_view server_name, ByteSpan address);
+  Result<crypto::VerifyingKey> verify_peer_chain(const std::vector<Bytes>& chain, AlertDescription& alert);
+  std::string peer_host;   // the name the server's certificate must carry
+  long verify_result = 0;  // X509_V_OK or the X509_V_ERR_* code the chain got
 
   void flush_scratch() {
     for (Bytes& d : scratch) {
@@ -206,6 +209,61 @@ struct Connection::Impl : record::RecordSink {
   }
 };
 
+// The peer's chain: pins (RFC 7250 keys also accepted in certificates), the
+// built-in path validation, then the application's verifier, which has the
+// last word (OpenSSL's verify callback semantics).
+Result<crypto::VerifyingKey> Connection::Impl::verify_peer_chain(const std::vector<Bytes>& chain,
+                                                                 AlertDescription& alert) {
+  const bool is_server = cfg.role == Role::kServer;
+  std::vector<ByteSpan> ders(chain.begin(), chain.end());
+  auto parsed = pki::CertificateChain::from_der_list(ders);
+  if (!parsed) {
+    alert = AlertDescription::kBadCertificate;
+    verify_result = 7;  // X509_V_ERR_CERT_SIGNATURE_FAILURE: unparseable
+    return parsed.error();
+  }
+  const auto& pins = cfg.raw_key_policy;
+  if (pins && !pins->accepts(pki::RawPublicKey::from_certificate(parsed->leaf()))) {
+    alert = AlertDescription::kBadCertificate;
+    return Error(ErrorCode::kInvalidSignature, "peer certificate key is not pinned");
+  }
+  const bool verify = is_server ? cfg.client_auth != ClientAuth::kNone : cfg.verify_peer;
+  const bool validate = cfg.certificate_verifier ? true : verify && (cfg.trust || !pins);
+  pki::VerifyResult result;
+  result.status = pki::VerifyStatus::kOk;
+  if (validate) {
+    pki::VerifyOptions options;
+    options.purpose = is_server ? pki::Purpose::kClientAuth : pki::Purpose::kServerAuth;
+    if (!is_server) options.host_name = peer_host;
+    struct WallClock final : Clock {
+      const std::function<int64_t()>* unix_time;
+      Instant now() const override { return Instant::now(); }
+      int64_t unix_seconds() const override { return *unix_time ? (*unix_time)() : SystemClock().unix_seconds(); }
+    } clock;
+    clock.unix_time = &cfg.unix_time;
+    static const std::shared_ptr<const pki::TrustStore> kNoAnchors = [] {
+      auto t = pki::TrustStore::create();
+      return t ? std::make_shared<const pki::TrustStore>(std::move(t).value()) : nullptr;
+    }();
+    const pki::TrustStore* anchors = cfg.trust ? cfg.trust.get() : kNoAnchors.get();
+    if (anchors != nullptr) result = pki::verify_chain(*parsed, *anchors, options, clock);
+  }
+  verify_result = result.ok() ? 0 : pki::x509_verify_error(result.status);
+  bool accept = result.ok();
+  if (cfg.certificate_verifier) {
+    ContextBuilder::PeerChain peer{chain, verify_result, result.depth < 0 ? 0 : result.depth};
+    accept = cfg.certificate_verifier(peer);
+    verify_result = peer.x509_error;
+  } else if (!verify || (pins && !cfg.trust)) {
+    accept = true;  // not verifying, or pinned without anchors
+  }
+  if (!accept) {
+    alert = result.ok() ? AlertDescription::kBadCertificate : static_cast<AlertDescription>(pki::alert_for(result.status));
+    return Error(ErrorCode::kInvalidSignature, "peer certificate chain does not verify");
+  }
+  return parsed->leaf().verifying_key();
+}
+
 handshake::HandshakeConfig Connection::Impl::handshake_config(bool is_server, std::string_view server_name,
                                                               ByteSpan address) {
   handshake::HandshakeConfig hc;
@@ -217,42 +275,9 @@ handshake::HandshakeConfig Connection::Impl::handshake_config(bool is_server, st
   if (cfg.private_key) {
     hc.signing_key = std::shared_ptr<const crypto::SigningKey>(cfg.private_key, &cfg.private_key->signing_key());
   }
-  const bool verify = is_server ? cfg.client_auth != ClientAuth::kNone : cfg.verify_peer;
-  std::shared_ptr<const pki::TrustStore> trust = cfg.trust;
-  std::string host(server_name);
-  std::shared_ptr<const pki::RawKeyPolicy> pins = cfg.raw_key_policy;
-  std::function<int64_t()> unix_time = cfg.unix_time;
-  hc.verify_peer_chain = [verify, trust, host, is_server, pins, unix_time](const std::vector<Bytes>& chain,
-                                                                AlertDescription& alert) -> Result<crypto::VerifyingKey> {
-    std::vector<ByteSpan> ders(chain.begin(), chain.end());
-    auto parsed = pki::CertificateChain::from_der_list(ders);
-    if (!parsed) {
-      alert = AlertDescription::kBadCertificate;
-      return parsed.error();
-    }
-    // Pinned keys: the leaf's key must be one of them; chain checks then
-    // only when trust anchors are configured too.
-    if (pins && !pins->accepts(pki::RawPublicKey::from_certificate(parsed->leaf()))) {
-      alert = AlertDescription::kBadCertificate;
-      return Error(ErrorCode::kInvalidSignature, "peer certificate key is not pinned");
-    }
-    if (verify && (trust || !pins)) {
-      pki::VerifyOptions options;
-      options.purpose = is_server ? pki::Purpose::kClientAuth : pki::Purpose::kServerAuth;
-      if (!is_server) options.host_name = host;
-      struct WallClock final : Clock {
-        const std::function<int64_t()>* unix_time;
-        Instant now() const override { return Instant::now(); }
-        int64_t unix_seconds() const override { return *unix_time ? (*unix_time)() : SystemClock().unix_seconds(); }
-      } clock;
-      clock.unix_time = &unix_time;
-      pki::VerifyResult result = pki::verify_chain(*parsed, *trust, options, clock);
-      if (!result.ok()) {
-        alert = static_cast<AlertDescription>(pki::alert_for(result.status));
-        return Error(ErrorCode::kInvalidSignature, "peer certificate chain does not verify");
-      }
-    }
-    return parsed->leaf().verifying_key();
+  peer_host = std::string(server_name);
+  hc.verify_peer_chain = [this](const std::vector<Bytes>& chain, AlertDescription& alert) {
+    return verify_peer_chain(chain, alert);
   };
   hc.request_client_certificate = is_server && cfg.client_auth != ClientAuth::kNone;
   hc.require_client_certificate = is_server && cfg.client_auth == ClientAuth::kRequire;
@@ -286,8 +311,9 @@ handshake::HandshakeConfig Connection::Impl::handshake_config(bool is_server, st
   }
   hc.present_raw_public_key = cfg.present_raw_public_key;
   hc.raw_public_key = cfg.raw_public_key;
-  if (pins) {
-    hc.verify_peer_raw_key = [pins](ByteSpan spki, AlertDescription& alert) -> Result<crypto::VerifyingKey> {
+  if (cfg.raw_key_policy) {
+    hc.verify_peer_raw_key = [pins = cfg.raw_key_policy](ByteSpan spki,
+                                                         AlertDescription& alert) -> Result<crypto::VerifyingKey> {
       auto key = pki::RawPublicKey::from_spki_der(spki);
       if (!key) {
         alert = AlertDescription::kBadCertificate;
@@ -518,6 +544,8 @@ Result<Connection::SrtpKeys> Connection::srtp_keys() const {
   secure_wipe(km);
   return keys;
 }
+
+long Connection::verify_result() const noexcept { return impl_->verify_result; }
 
 bool Connection::resumed() const noexcept { return impl_->hs->negotiated().resumed; }
 

@@ -248,6 +248,11 @@ ContextBuilder& ContextBuilder::retransmit_timeout(Duration initial, unsigned ma
   return *this;
 }
 
+ContextBuilder& ContextBuilder::certificate_verifier(CertificateVerifier verifier) {
+  state_->impl.certificate_verifier = std::move(verifier);
+  return *this;
+}
+
 ContextBuilder& ContextBuilder::session_tickets(bool enabled) {
   state_->impl.session_tickets = enabled;
   return *this;
@@ -376,11 +381,13 @@ Result<std::shared_ptr<const Context>> ContextBuilder::build() {
     const auto* s = handshake::find_cipher_suite(code);
     if (s->authentication != handshake::Authentication::kPsk) any_certificate_suite = true;
   }
-  if (impl.role == Role::kClient && any_certificate_suite && impl.verify_peer && !impl.trust && !impl.raw_key_policy) {
+  if (impl.role == Role::kClient && any_certificate_suite && impl.verify_peer && !impl.trust && !impl.raw_key_policy &&
+      !impl.certificate_verifier) {
     return Error(ErrorCode::kInvalidArgument,
                  "verifying the server needs trust anchors (ca_file/system_trust) or verify_peer(false)");
   }
-  if (impl.role == Role::kServer && impl.client_auth != ClientAuth::kNone && !impl.trust && !impl.raw_key_policy) {
+  if (impl.role == Role::kServer && impl.client_auth != ClientAuth::kNone && !impl.trust && !impl.raw_key_policy &&
+      !impl.certificate_verifier) {
     return Error(ErrorCode::kInvalidArgument, "client authentication needs trust anchors (ca_file)");
   }
   return std::shared_ptr<const Context>(new Context(std::make_unique<Context::Impl>(std::move(impl))));

@@ -29,6 +29,7 @@ struct Context::Impl {
   std::shared_ptr<const pki::PrivateKey> private_key;
   std::shared_ptr<const pki::TrustStore> trust;
   bool verify_peer = true;
+  ContextBuilder::CertificateVerifier certificate_verifier;
   ClientAuth client_auth = ClientAuth::kNone;
 
   Bytes psk_identity;

@@ -21,6 +21,20 @@ struct Listener::Impl {
   std::shared_ptr<const Context> context;
   CookieGenerator cookies{SystemRandom::instance()};
   uint64_t hello_verify_requests = 0;
+  CookieGenerate generate;
+  CookieVerify verify;
+
+  bool cookie_ok(ByteSpan peer, const ClientHello& hello, Instant now) {
+    if (verify) return !hello.cookie.empty() && verify(peer, hello.cookie);
+    return cookies.verify(peer, hello, now);
+  }
+  std::optional<Bytes> make_cookie(ByteSpan peer, const ClientHello& hello, Instant now) {
+    if (!generate) return cookies.make(peer, hello, now);
+    auto c = generate(peer);
+    // RFC 6347 §4.2.1: opaque cookie<0..2^8-1>; an empty one would be no cookie.
+    if (!c || c->empty() || c->size() > 255) return std::nullopt;
+    return Bytes(c->begin(), c->end());
+  }
 
   // Routing tables: keys are byte strings (address, CID).
   struct Routes {
@@ -46,6 +60,11 @@ Result<std::unique_ptr<Listener>> Listener::create(std::shared_ptr<const Context
 }
 
 uint64_t Listener::hello_verify_requests_sent() const noexcept { return impl_->hello_verify_requests; }
+
+void Listener::set_cookie_callbacks(CookieGenerate generate, CookieVerify verify) {
+  impl_->generate = std::move(generate);
+  impl_->verify = std::move(verify);
+}
 
 namespace {
 
@@ -154,14 +173,16 @@ Listener::Outcome Listener::check(std::span<const uint8_t> datagram, std::span<c
   auto parsed = parse_client_hello(datagram);
   if (!parsed) return out;
   const Context::Impl& cfg = impl_->context->impl();
-  if (!cfg.cookie_exchange || impl_->cookies.verify(peer_address, parsed->hello, now)) {
+  if (!cfg.cookie_exchange || impl_->cookie_ok(peer_address, parsed->hello, now)) {
     out.verdict = Verdict::kAccept;
     return out;
   }
   // RFC 6347 §4.2.1: HelloVerifyRequest with the record sequence number of
   // the ClientHello, message_seq of the ClientHello, and version DTLS 1.0.
   HelloVerifyRequest hvr;
-  hvr.cookie = impl_->cookies.make(peer_address, parsed->hello, now);
+  auto cookie = impl_->make_cookie(peer_address, parsed->hello, now);
+  if (!cookie) return out;
+  hvr.cookie = std::move(*cookie);
   auto body = encode(hvr);
   if (!body) return out;
   ByteWriter w;

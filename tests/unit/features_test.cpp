@@ -446,3 +446,85 @@ BOOST_AUTO_TEST_CASE(not_negotiated_unless_both_send_it_and_illegal_values_refus
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(application_callbacks)
+
+// OpenSSL's cookie callbacks, through the Listener: the application's cookie
+// goes out in the HelloVerifyRequest and only a cookie it approves is accepted.
+BOOST_AUTO_TEST_CASE(listener_cookie_callbacks) {
+  auto server_ctx = ContextBuilder(Role::kServer)
+                        .certificate_file(pki("p256/server-chain.pem"))
+                        .private_key_file(pki("p256/server.key"))
+                        .build();
+  BOOST_TEST_REQUIRE(server_ctx.ok());
+  for (bool approve : {true, false}) {
+    auto listener = std::move(Listener::create(*server_ctx)).value();
+    size_t generated = 0, verified = 0;
+    listener->set_cookie_callbacks(
+        [&](std::span<const uint8_t> peer) -> std::optional<std::vector<uint8_t>> {
+          ++generated;
+          std::vector<uint8_t> cookie = {'c', 'k'};
+          cookie.insert(cookie.end(), peer.begin(), peer.end());
+          return cookie;
+        },
+        [&](std::span<const uint8_t> peer, std::span<const uint8_t> cookie) {
+          ++verified;
+          return approve && cookie.size() == peer.size() + 2 && cookie[0] == 'c' &&
+                 std::equal(peer.begin(), peer.end(), cookie.begin() + 2);
+        });
+    auto client = std::move(Connection::client(*ContextBuilder(Role::kClient).ca_file(pki("p256/root.pem")).build(),
+                                               "server.example"))
+                      .value();
+    const uint8_t addr[6] = {10, 0, 0, 7, 0x30, 0x39};
+    BOOST_TEST_REQUIRE(client->start(Instant{}).ok());
+    auto first = client->poll_transmit();
+    auto outcome = listener->check(*first, addr, Instant{});
+    BOOST_TEST_REQUIRE((outcome.verdict == Listener::Verdict::kReply));
+    const std::string reply(outcome.reply.begin(), outcome.reply.end());
+    BOOST_TEST(reply.find(std::string("ck") + std::string(addr, addr + 6)) != std::string::npos);
+    client->handle_datagram(outcome.reply, Instant{});
+    auto second = client->poll_transmit();
+    auto again = listener->check(*second, addr, Instant{});
+    BOOST_TEST((again.verdict == (approve ? Listener::Verdict::kAccept : Listener::Verdict::kReply)));
+    BOOST_TEST(generated == (approve ? 1u : 2u));
+    BOOST_TEST(verified == 1u);  // a ClientHello without a cookie is not asked about (as OpenSSL)
+  }
+}
+
+// OpenSSL's verify callback: the application sees the built-in verdict and
+// decides; what it leaves is verify_result().
+BOOST_AUTO_TEST_CASE(certificate_verifier_has_the_last_word) {
+  auto server = ContextBuilder(Role::kServer)
+                    .certificate_file(pki("p256/server-chain.pem"))
+                    .private_key_file(pki("p256/server.key"))
+                    .build();
+  BOOST_TEST_REQUIRE(server.ok());
+  struct Case {
+    bool with_ca;
+    bool accept;
+  };
+  for (Case c : {Case{false, true}, Case{false, false}, Case{true, true}}) {
+    BOOST_TEST_CONTEXT("ca " << c.with_ca << " accept " << c.accept) {
+      long seen_error = -1;
+      size_t seen_chain = 0;
+      ContextBuilder b(Role::kClient);
+      if (c.with_ca) b.ca_file(pki("p256/root.pem"));
+      b.certificate_verifier([&](ContextBuilder::PeerChain& peer) {
+        seen_error = peer.x509_error;
+        seen_chain = peer.chain.size();
+        return c.accept;
+      });
+      auto client = b.build();
+      BOOST_TEST_REQUIRE(client.ok());
+      test::Link link(*client, *server);
+      BOOST_TEST(link.handshake() == c.accept);
+      BOOST_TEST(seen_chain == 2u);
+      // Without anchors: X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY (20).
+      BOOST_TEST(seen_error == (c.with_ca ? 0 : 20));
+      BOOST_TEST(link.client->verify_result() == seen_error);
+      if (!c.accept) BOOST_TEST((link.client->alert_sent() == std::optional<uint8_t>(48)));  // unknown_ca
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
