@@ -70,6 +70,9 @@ class CACHET_EXPORT Connection {
   void close();
 
   ConnectionState state() const noexcept;
+  // The handshake state machine's state ("client_wait_server_hello", ...,
+  // "complete"), for diagnostics and OpenSSL's state strings.
+  std::string_view handshake_state_name() const noexcept;
   bool is_established() const noexcept { return state() == ConnectionState::kEstablished; }
   // Why the connection failed (or ErrorCode::kOk).
   Error error() const noexcept;

@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cachet {
@@ -53,6 +54,10 @@ class CACHET_EXPORT ContextBuilder {
   // Trust anchors for verifying the peer.
   ContextBuilder& ca_file(const std::string& path);
   ContextBuilder& system_trust();
+  // Trust anchors from memory (every CERTIFICATE block of a PEM text), and
+  // from a directory of PEM files.
+  ContextBuilder& ca_pem(std::string_view pem);
+  ContextBuilder& ca_directory(const std::string& path);
   // Client: verify the server (default true when any certificate suite is
   // enabled); false accepts any certificate (--insecure).
   ContextBuilder& verify_peer(bool verify);
@@ -77,11 +82,20 @@ class CACHET_EXPORT ContextBuilder {
   // Server PSK: a lookup from identity to key, and an optional hint.
   using PskLookup = std::function<std::optional<std::vector<uint8_t>>(std::string_view identity)>;
   ContextBuilder& psk_lookup(PskLookup lookup, std::string_view identity_hint = {});
+  // Client PSK chosen per server: called with the server's identity hint
+  // (empty when none) during the handshake; returns identity and key, or
+  // nullopt to fail the handshake. Overrides psk().
+  using PskChooser = std::function<std::optional<std::pair<std::string, std::vector<uint8_t>>>(std::string_view hint)>;
+  ContextBuilder& psk_client(PskChooser chooser);
 
   // DTLS-SRTP profiles (RFC 5764), e.g. "SRTP_AES128_CM_SHA1_80:SRTP_AEAD_AES_128_GCM".
   ContextBuilder& srtp_profiles(std::string_view list);
   // ALPN protocols in preference order.
   ContextBuilder& alpn(std::vector<std::string> protocols);
+  // Server: choose the protocol from the client's list (in its order);
+  // nullopt answers without ALPN. Overrides alpn() on the server.
+  using AlpnSelector = std::function<std::optional<std::string>(const std::vector<std::string>& offered)>;
+  ContextBuilder& alpn_selector(AlpnSelector selector);
 
   // RFC 7627: refuse peers without extended master secret (default true).
   ContextBuilder& require_extended_master_secret(bool require);

@@ -294,6 +294,17 @@ handshake::HandshakeConfig Connection::Impl::handshake_config(bool is_server, st
       return out;
     };
   }
+  if (cfg.psk_client) {
+    hc.psk_client = [chooser = cfg.psk_client](ByteSpan hint) -> std::optional<std::pair<Bytes, SecretBytes>> {
+      auto chosen = chooser(std::string_view(reinterpret_cast<const char*>(hint.data()), hint.size()));
+      if (!chosen) return std::nullopt;
+      std::pair<Bytes, SecretBytes> out{Bytes(chosen->first.begin(), chosen->first.end()),
+                                        SecretBytes(ByteSpan(chosen->second))};
+      secure_wipe(chosen->second);
+      return out;
+    };
+  }
+  if (cfg.alpn_selector) hc.alpn_select = cfg.alpn_selector;
   hc.require_extended_master_secret = cfg.require_extended_master_secret;
   hc.srtp_profiles = cfg.srtp_profiles;
   hc.alpn = cfg.alpn;
@@ -546,6 +557,9 @@ Result<Connection::SrtpKeys> Connection::srtp_keys() const {
 }
 
 long Connection::verify_result() const noexcept { return impl_->verify_result; }
+std::string_view Connection::handshake_state_name() const noexcept {
+  return handshake::handshake_state_name(impl_->hs->state());
+}
 
 bool Connection::resumed() const noexcept { return impl_->hs->negotiated().resumed; }
 

@@ -169,6 +169,35 @@ ContextBuilder& ContextBuilder::ca_file(const std::string& path) {
   return *this;
 }
 
+ContextBuilder& ContextBuilder::ca_pem(std::string_view pem) {
+  auto chain = pki::CertificateChain::from_pem(pem);
+  if (!chain) {
+    state_->fail(chain.error());
+    return *this;
+  }
+  for (const auto& c : chain->certificates()) {
+    auto added = state_->trust_store().add_certificate(c);
+    if (!added) state_->fail(added.error());
+  }
+  return *this;
+}
+
+ContextBuilder& ContextBuilder::ca_directory(const std::string& path) {
+  auto added = state_->trust_store().add_ca_directory(path);
+  if (!added) state_->fail(added.error());
+  return *this;
+}
+
+ContextBuilder& ContextBuilder::psk_client(PskChooser chooser) {
+  state_->impl.psk_client = std::move(chooser);
+  return *this;
+}
+
+ContextBuilder& ContextBuilder::alpn_selector(AlpnSelector selector) {
+  state_->impl.alpn_selector = std::move(selector);
+  return *this;
+}
+
 ContextBuilder& ContextBuilder::system_trust() {
   auto added = state_->trust_store().add_system_default();
   if (!added) state_->fail(added.error());
@@ -367,7 +396,8 @@ Result<std::shared_ptr<const Context>> ContextBuilder::build() {
   if (!st.suites_set) {
     for (const auto& s : handshake::supported_cipher_suites()) {
       const bool psk_suite = s.authentication == handshake::Authentication::kPsk;
-      const bool have_psk = impl.role == Role::kClient ? impl.psk != nullptr : static_cast<bool>(impl.psk_lookup);
+      const bool have_psk = impl.role == Role::kClient ? impl.psk != nullptr || static_cast<bool>(impl.psk_client)
+                                                       : static_cast<bool>(impl.psk_lookup);
       if (psk_suite && !have_psk) continue;
       if (!psk_suite && impl.role == Role::kServer && !impl.private_key) continue;
       impl.cipher_suites.push_back(s.code);

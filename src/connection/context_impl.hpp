@@ -35,6 +35,8 @@ struct Context::Impl {
   Bytes psk_identity;
   std::shared_ptr<const SecretBytes> psk;
   ContextBuilder::PskLookup psk_lookup;
+  ContextBuilder::PskChooser psk_client;
+  ContextBuilder::AlpnSelector alpn_selector;
   Bytes psk_identity_hint;
 
   std::vector<uint16_t> srtp_profiles;

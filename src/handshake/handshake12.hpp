@@ -58,10 +58,14 @@ struct HandshakeConfig {
   std::shared_ptr<const SecretBytes> psk;
   Bytes psk_identity_hint;
   std::function<std::optional<SecretBytes>(ByteSpan identity)> psk_lookup;
+  // Client: identity and key chosen from the server's hint (overrides psk).
+  std::function<std::optional<std::pair<Bytes, SecretBytes>>(ByteSpan hint)> psk_client;
 
   bool require_extended_master_secret = true;
   std::vector<uint16_t> srtp_profiles;
   std::vector<std::string> alpn;
+  // Server: the application picks from the client's ALPN list (overrides alpn).
+  std::function<std::optional<std::string>(const std::vector<std::string>& offered)> alpn_select;
   std::string server_name;  // client: SNI sent
   // Server: HelloVerifyRequest exchange when no Listener did it already.
   CookieGenerator* cookies = nullptr;
@@ -258,7 +262,7 @@ class Handshake12 {
   std::optional<CertificateRequest> certificate_request_;
   std::optional<record::RecordProtection> pending_read_;
   std::optional<record::RecordProtection> pending_write_;
-  SecretBytes psk_;  // server: the key found for the client's identity
+  SecretBytes psk_;  // the key for this handshake (server: found for the identity; client: chosen)
   bool client_sent_certificate_ = false;
   bool expect_ticket_ = false;     // client: the ServerHello promised a NewSessionTicket
   bool issue_ticket_ = false;      // server: a NewSessionTicket goes in our next flight

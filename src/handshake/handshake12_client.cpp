@@ -320,7 +320,21 @@ Result<void> Handshake12::client_on_server_hello_done(const HandshakeMessage& m,
     CACHET_TRY(queue_message(epoch0(), HandshakeType::kCertificate, cert));
   }
 
-  // Key exchange.
+  // Key exchange. RFC 4279 §2: the PSK and its identity, chosen now that
+  // the server's hint (if any) is known.
+  Bytes psk_identity = config_.psk_identity;
+  if (s.key_exchange != KeyExchangeKind::kEcdhe) {
+    if (config_.psk_client) {
+      auto chosen = config_.psk_client(server_key_exchange_.psk_identity_hint);
+      if (!chosen || chosen->second.empty()) return fail(AlertDescription::kHandshakeFailure, "no PSK for this server");
+      psk_identity = std::move(chosen->first);
+      psk_ = std::move(chosen->second);
+    } else if (config_.psk) {
+      psk_ = config_.psk->copy();
+    } else {
+      return fail(AlertDescription::kInternalError, "no PSK configured");
+    }
+  }
   ClientKeyExchange cke;
   cke.kind = s.key_exchange;
   SecretBytes premaster;
@@ -330,15 +344,14 @@ Result<void> Handshake12::client_on_server_hello_done(const HandshakeMessage& m,
     auto z = share->derive(server_key_exchange_.public_key);
     if (!z) return fail(AlertDescription::kIllegalParameter, "server's key share is invalid");
     cke.public_key.assign(share->public_key().begin(), share->public_key().end());
-    premaster = s.key_exchange == KeyExchangeKind::kEcdhe ? std::move(z).value()
-                                                         : ecdhe_psk_premaster_secret(*z, *config_.psk);
+    premaster = s.key_exchange == KeyExchangeKind::kEcdhe ? std::move(z).value() : ecdhe_psk_premaster_secret(*z, psk_);
   }
   if (s.key_exchange != KeyExchangeKind::kEcdhe) {
-    if (!config_.psk) return fail(AlertDescription::kInternalError, "no PSK configured");
-    cke.psk_identity = config_.psk_identity;
-    params_.psk_identity = config_.psk_identity;
-    if (s.key_exchange == KeyExchangeKind::kPsk) premaster = psk_premaster_secret(*config_.psk);
+    cke.psk_identity = psk_identity;
+    params_.psk_identity = psk_identity;
+    if (s.key_exchange == KeyExchangeKind::kPsk) premaster = psk_premaster_secret(psk_);
   }
+  psk_.wipe();
   CACHET_TRY(queue_message(epoch0(), HandshakeType::kClientKeyExchange, cke));
   CACHET_TRY(derive_keys(premaster));
 

@@ -165,7 +165,17 @@ Result<void> Handshake12::server_negotiate(const ClientHello& ch, const session:
       }
     }
   }
-  if (ext.alpn && !config_.alpn.empty()) {
+  if (ext.alpn && config_.alpn_select) {
+    // The application chooses (OpenSSL's ALPN select callback); nullopt
+    // means no ALPN in the answer. RFC 7301 §3.2: only an offered protocol.
+    auto chosen = config_.alpn_select(*ext.alpn);
+    if (chosen) {
+      if (std::find(ext.alpn->begin(), ext.alpn->end(), *chosen) == ext.alpn->end()) {
+        return fail(AlertDescription::kNoApplicationProtocol, "ALPN choice not offered by the client");
+      }
+      params_.alpn = *chosen;
+    }
+  } else if (ext.alpn && !config_.alpn.empty()) {
     for (const std::string& p : config_.alpn) {
       if (std::find(ext.alpn->begin(), ext.alpn->end(), p) != ext.alpn->end()) {
         params_.alpn = p;

@@ -527,4 +527,63 @@ BOOST_AUTO_TEST_CASE(certificate_verifier_has_the_last_word) {
   }
 }
 
+// OpenSSL's PSK client callback: the identity and key are chosen from the
+// server's hint during the handshake.
+BOOST_AUTO_TEST_CASE(psk_client_chooses_by_hint) {
+  const std::vector<uint8_t> key(16, 0x5a);
+  for (const char* suite : {"PSK-AES128-GCM-SHA256", "ECDHE-PSK-AES128-GCM-SHA256"}) {
+    BOOST_TEST_CONTEXT(suite) {
+      auto server = ContextBuilder(Role::kServer)
+                        .cipher_suites(suite)
+                        .psk_lookup([&](std::string_view id) -> std::optional<std::vector<uint8_t>> {
+                          if (id == "device-for-hint-42") return key;
+                          return std::nullopt;
+                        }, "hint-42")
+                        .build();
+      std::string seen_hint;
+      auto client = ContextBuilder(Role::kClient)
+                        .cipher_suites(suite)
+                        .psk_client([&](std::string_view hint)
+                                        -> std::optional<std::pair<std::string, std::vector<uint8_t>>> {
+                          seen_hint = std::string(hint);
+                          return std::make_pair("device-for-" + std::string(hint), key);
+                        })
+                        .build();
+      BOOST_TEST_REQUIRE((server.ok() && client.ok()));
+      test::Link link(*client, *server);
+      BOOST_TEST_REQUIRE(link.handshake());
+      BOOST_TEST(seen_hint == "hint-42");
+      BOOST_TEST(link.server->psk_identity() == "device-for-hint-42");
+    }
+  }
+}
+
+// OpenSSL's ALPN select callback: the server application picks from the
+// client's list; no choice means no ALPN; a choice not offered fails.
+BOOST_AUTO_TEST_CASE(alpn_selector) {
+  struct Case {
+    std::optional<std::string> pick;
+    bool completes;
+  };
+  for (const Case& c : {Case{"h2", true}, Case{std::nullopt, true}, Case{"ftp", false}}) {
+    BOOST_TEST_CONTEXT("pick " << c.pick.value_or("none")) {
+      std::vector<std::string> offered;
+      auto server = ContextBuilder(Role::kServer)
+                        .certificate_file(pki("p256/server-chain.pem"))
+                        .private_key_file(pki("p256/server.key"))
+                        .alpn_selector([&](const std::vector<std::string>& list) {
+                          offered = list;
+                          return c.pick;
+                        })
+                        .build();
+      auto client = ContextBuilder(Role::kClient).ca_pem(test::read_file("pki/p256/root.pem")).alpn({"webrtc", "h2"}).build();
+      BOOST_TEST_REQUIRE((server.ok() && client.ok()));
+      test::Link link(*client, *server);
+      BOOST_TEST(link.handshake() == c.completes);
+      BOOST_TEST((offered == std::vector<std::string>{"webrtc", "h2"}));
+      if (c.completes) BOOST_TEST(link.client->alpn() == c.pick.value_or(""));
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
