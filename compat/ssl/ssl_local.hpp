@@ -1,0 +1,127 @@
+// libssl's objects: SSL_CTX (a mutable configuration, turned into an
+// immutable cachet::Context when a connection starts) and SSL (one
+// cachet::Connection driven through the program's BIOs). See compat/README.md.
+#pragma once
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <cachet/cachet.hpp>
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct ssl_method_st {
+  int role;  // 0: either (set later), 1: client, 2: server
+  int version;
+};
+
+namespace cachet_compat {
+
+// ex_data, as CRYPTO_get_ex_new_index numbers it.
+struct ExData {
+  std::map<int, void*> slots;
+  void* get(int idx) const {
+    auto it = slots.find(idx);
+    return it == slots.end() ? nullptr : it->second;
+  }
+};
+
+// Puts an error on the thread's queue: library SSL, the reason code, and a
+// text saying what failed (ERR_set_error's formatted data).
+void ssl_error(int reason, const char* what, const char* file = __builtin_FILE(), int line = __builtin_LINE());
+
+// The cachet::Context for an SSL, from its SSL_CTX's settings now (null
+// after putting the reason on the error queue).
+std::shared_ptr<const cachet::Context> build_context(SSL* s);
+
+}  // namespace cachet_compat
+
+struct ssl_ctx_st {
+  std::atomic<int> references{1};
+  const SSL_METHOD* method = nullptr;
+  uint64_t options = 0;
+  long mode = 0;
+  int verify_mode = SSL_VERIFY_NONE;
+  int verify_depth = -1;
+  SSL_verify_cb verify_callback = nullptr;
+  std::string cipher_list;
+  std::string groups;
+  std::string srtp_profiles;
+  std::vector<std::string> alpn;  // client protocols, from the wire format
+  SSL_CTX_alpn_select_cb_func alpn_select = nullptr;
+  void* alpn_select_arg = nullptr;
+  std::string certificate_chain_pem;  // leaf first
+  std::string private_key_pem;
+  X509* certificate = nullptr;        // what SSL_CTX_get0_certificate returns
+  EVP_PKEY* private_key = nullptr;
+  std::string ca_pem;                 // trust anchors loaded so far
+  bool system_trust = false;
+  X509_STORE* cert_store = nullptr;   // SSL_CTX_get_cert_store's object
+  SSL_psk_client_cb_func psk_client = nullptr;
+  SSL_psk_server_cb_func psk_server = nullptr;
+  std::string psk_identity_hint;
+  int (*cookie_generate)(SSL*, unsigned char*, unsigned int*) = nullptr;
+  int (*cookie_verify)(SSL*, const unsigned char*, unsigned int) = nullptr;
+  void (*info_callback)(const SSL*, int, int) = nullptr;
+  void (*msg_callback)(int, int, int, const void*, size_t, SSL*, void*) = nullptr;
+  void* msg_callback_arg = nullptr;
+  int (*new_session_cb)(SSL*, SSL_SESSION*) = nullptr;
+  long session_cache_mode = SSL_SESS_CACHE_SERVER;
+  long session_timeout = 7200;
+  int min_version = 0, max_version = 0;
+  int read_ahead = 0;
+  int quiet_shutdown = 0;
+  pem_password_cb* passwd_cb = nullptr;
+  void* passwd_userdata = nullptr;
+  cachet_compat::ExData ex_data;
+
+  // Shared by every SSL of this context: resumption state survives
+  // configuration changes.
+  std::shared_ptr<cachet::SessionCache> session_cache = std::make_shared<cachet::SessionCache>();
+  std::shared_ptr<cachet::TicketKeys> ticket_keys = std::make_shared<cachet::TicketKeys>();
+};
+
+struct ssl_session_st {
+  std::atomic<int> references{1};
+  cachet::Session session;
+};
+
+struct ssl_st {
+  std::atomic<int> references{1};
+  SSL_CTX* ctx = nullptr;
+  int role = 0;  // 0 unset, 1 client, 2 server
+  BIO* rbio = nullptr;
+  BIO* wbio = nullptr;
+  std::shared_ptr<const cachet::Context> context;
+  std::unique_ptr<cachet::Connection> conn;
+  std::string host_name;               // SNI to send
+  SSL_SESSION* session = nullptr;      // to offer (client) / the current one
+  std::optional<std::vector<uint8_t>> unsent;  // a datagram the write BIO refused for now
+  std::deque<std::vector<uint8_t>> app_data;   // records read and not yet returned
+  size_t app_offset = 0;               // read position in app_data.front()
+  int rwstate = 0;                     // SSL_NOTHING / SSL_READING / SSL_WRITING
+  int last_error = SSL_ERROR_NONE;
+  int shutdown = 0;                    // SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN
+  int verify_mode = SSL_VERIFY_NONE;
+  SSL_verify_cb verify_callback = nullptr;
+  long verify_result = X509_V_OK;
+  uint64_t options = 0;
+  long mode = 0;
+  size_t mtu = 0;                      // 0: ask the BIO (unless SSL_OP_NO_QUERY_MTU)
+  DTLS_timer_cb timer_cb = nullptr;
+  bool handshake_started = false;
+  bool info_done_reported = false;
+  cachet_compat::ExData ex_data;
+  // DTLSv1_listen: the accepted ClientHello, fed to the connection first.
+  std::vector<uint8_t> listened_hello;
+  std::vector<uint8_t> peer_address;
+  std::unique_ptr<cachet::Listener> listener;
+};
