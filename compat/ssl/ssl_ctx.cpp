@@ -123,15 +123,12 @@ int SSL_CTX_use_certificate(SSL_CTX* ctx, X509* x509) {
 
 int SSL_CTX_use_certificate_file(SSL_CTX* ctx, const char* file, int type) {
   X509* x509 = nullptr;
-  if (type == SSL_FILETYPE_PEM) {
-    BIO* in = BIO_new_file(file, "r");
-    if (in != nullptr) x509 = PEM_read_bio_X509(in, nullptr, ctx->passwd_cb, ctx->passwd_userdata);
-    BIO_free(in);
-  } else {
-    BIO* in = BIO_new_file(file, "rb");
-    if (in != nullptr) x509 = d2i_X509_bio(in, nullptr);
-    BIO_free(in);
+  BIO* in = BIO_new_file(file, type == SSL_FILETYPE_PEM ? "r" : "rb");
+  if (in != nullptr) {
+    x509 = type == SSL_FILETYPE_PEM ? PEM_read_bio_X509(in, nullptr, ctx->passwd_cb, ctx->passwd_userdata)
+                                    : d2i_X509_bio(in, nullptr);
   }
+  BIO_free(in);
   if (x509 == nullptr) {
     ssl_error(SSL_R_BAD_VALUE, "cannot read the certificate file");
     return 0;
