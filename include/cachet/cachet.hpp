@@ -5,6 +5,7 @@
 #include <cachet/context.hpp>
 #include <cachet/error.hpp>
 #include <cachet/listener.hpp>
+#include <cachet/pki.hpp>
 #include <cachet/session.hpp>
 #include <cachet/time.hpp>
 #include <cachet/version.hpp>
