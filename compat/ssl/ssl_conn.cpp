@@ -253,8 +253,16 @@ Step turn(SSL* s) {
   return Step::kProgress;
 }
 
-// The failure as OpenSSL reports it: an ERR entry with the alert.
+// The failure as OpenSSL reports it: an ERR entry with the alert, once;
+// later calls on the dead SSL return -1 with nothing new on the queue (and a
+// received fatal alert counts as a received shutdown, as in OpenSSL).
 int report_failure(SSL* s) {
+  if (s->conn->alert_received()) s->shutdown |= SSL_RECEIVED_SHUTDOWN;
+  if (s->failure_reported) {
+    s->last_error = SSL_ERROR_SYSCALL;
+    return -1;
+  }
+  s->failure_reported = true;
   const auto e = s->conn->error();
   if (auto a = s->conn->alert_received()) {
     ssl_error(SSL_AD_REASON_OFFSET + *a, "the peer sent a fatal alert");
@@ -452,19 +460,33 @@ int SSL_pending(const SSL* s) {
 }
 int SSL_has_pending(const SSL* s) { return s->app_data.empty() ? 0 : 1; }
 
+// OpenSSL's two-step close: the first call sends close_notify and returns 0
+// (1 if the peer's had already arrived); a later call reads on until the
+// peer's close_notify (1) or the BIO has nothing more (-1, WANT_READ).
 int SSL_shutdown(SSL* s) {
-  if (!s->conn || s->conn->state() == cachet::ConnectionState::kHandshaking) {
-    if (!s->conn) return 1;
-  }
+  if (!s->conn) return 1;
+  auto received = [s] {
+    if (s->conn->alert_received() == std::optional<uint8_t>(0)) s->shutdown |= SSL_RECEIVED_SHUTDOWN;
+    return (s->shutdown & SSL_RECEIVED_SHUTDOWN) != 0;
+  };
   if ((s->shutdown & SSL_SENT_SHUTDOWN) == 0) {
     s->shutdown |= SSL_SENT_SHUTDOWN;
     if (s->ctx->quiet_shutdown == 0) {
       s->conn->close();
       (void)flush(s);
     }
+    return received() ? 1 : 0;
   }
-  if (s->conn->alert_received() == std::optional<uint8_t>(0)) s->shutdown |= SSL_RECEIVED_SHUTDOWN;
-  return (s->shutdown & SSL_RECEIVED_SHUTDOWN) != 0 ? 1 : 0;
+  while (!received()) {
+    switch (turn(s)) {
+      case Step::kProgress: break;
+      case Step::kWantRead: s->last_error = SSL_ERROR_WANT_READ; return -1;
+      case Step::kWantWrite: s->last_error = SSL_ERROR_WANT_WRITE; return -1;
+      case Step::kFailed: s->last_error = SSL_ERROR_SYSCALL; return -1;
+    }
+  }
+  s->last_error = SSL_ERROR_NONE;
+  return 1;
 }
 int SSL_get_shutdown(const SSL* s) { return s->shutdown; }
 void SSL_set_shutdown(SSL* s, int mode) { s->shutdown = mode; }

@@ -231,7 +231,7 @@ int DTLSv1_listen(SSL* s, BIO_ADDR* client) {
     s->peer_address = addr;
     (void)BIO_ctrl(s->wbio, BIO_CTRL_DGRAM_SET_PEER, 0, peer);
     if (client != nullptr) {
-      BIO_ADDR_rawmake(client, family, addr.data() + 2, raw_len, htons(port));
+      BIO_ADDR_rawmake(client, family, addr.data() + 2, raw_len, port);  // rawport is in network order already
     }
     BIO_ADDR_free(peer);
     s->listener.reset();

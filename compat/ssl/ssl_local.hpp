@@ -3,10 +3,17 @@
 // cachet::Connection driven through the program's BIOs). See compat/README.md.
 #pragma once
 
+// The OpenSSL-compatible headers with default visibility: the functions they
+// declare are what this library exports (it is built -fvisibility=hidden;
+// the version script then keeps exactly compat/symbols/libssl.txt).
+#pragma GCC visibility push(default)
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#pragma GCC visibility pop
 
 #include <cachet/cachet.hpp>
 
@@ -119,6 +126,7 @@ struct ssl_st {
   DTLS_timer_cb timer_cb = nullptr;
   bool handshake_started = false;
   bool info_done_reported = false;
+  bool failure_reported = false;
   cachet_compat::ExData ex_data;
   // DTLSv1_listen: the accepted ClientHello, fed to the connection first.
   std::vector<uint8_t> listened_hello;

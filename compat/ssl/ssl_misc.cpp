@@ -47,6 +47,7 @@ int SSL_clear(SSL* s) {
   s->last_error = SSL_ERROR_NONE;
   s->verify_result = X509_V_OK;
   s->info_done_reported = false;
+  s->failure_reported = false;
   s->listener.reset();
   s->listened_hello.clear();
   return 1;

@@ -179,7 +179,8 @@ struct Connection::Impl : record::RecordSink {
   }
 
   void on_record(const record::Record& r) override {
-    if (state == ConnectionState::kFailed || state == ConnectionState::kClosed) return;
+    if (state == ConnectionState::kFailed) return;
+    if (state == ConnectionState::kClosed && r.type != ContentType::kAlert) return;
     track_address(r);
     switch (r.type) {
       case ContentType::kAlert:
@@ -403,7 +404,8 @@ void Connection::handle_datagram(std::span<uint8_t> datagram, Instant now) { han
 
 void Connection::handle_datagram(std::span<uint8_t> datagram, Instant now, std::span<const uint8_t> from) {
   Impl& c = *impl_;
-  if (c.state == ConnectionState::kFailed || c.state == ConnectionState::kClosed) return;
+  // After our close_notify, only the peer's (answering) alert still counts.
+  if (c.state == ConnectionState::kFailed || (c.state == ConnectionState::kClosed && c.alert_received)) return;
   c.now = now;
   if (!c.started) c.started = now;
   ++c.stats.datagrams_received;
@@ -475,7 +477,8 @@ std::optional<std::vector<uint8_t>> Connection::read() {
 
 void Connection::close() {
   Impl& c = *impl_;
-  if (c.state == ConnectionState::kClosed || c.state == ConnectionState::kFailed) return;
+  // Closed by the peer's close_notify: ours still answers it (once).
+  if (c.state == ConnectionState::kFailed || c.alert_sent) return;
   c.send_alert(handshake::AlertLevel::kWarning, AlertDescription::kCloseNotify);
   c.state = ConnectionState::kClosed;
   c.release_handshake();
