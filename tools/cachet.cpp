@@ -791,6 +791,8 @@ int run_server(const Options& o) {
 }  // namespace
 
 int run_proxy(int argc, char** argv);  // tools/proxy.cpp
+int run_on_shim(int argc, char** argv);  // tools/run_doctor.cpp
+int run_doctor(int argc, char** argv);  // tools/run_doctor.cpp
 
 int main(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
@@ -798,6 +800,9 @@ int main(int argc, char** argv) {
                 "  client HOST:PORT   DTLS 1.2 client (cachet client --help)\n"
                 "  server --listen A  DTLS 1.2 server (cachet server --help)\n"
                 "  proxy --listen A   UDP impairment proxy (cachet proxy --help)\n"
+                "  run -- PROGRAM     run an OpenSSL program unchanged on Cachet's shim (cachet run --help)\n"
+                "  doctor PROGRAM     which OpenSSL symbols PROGRAM imports and whether Cachet's shim\n"
+                "                     provides them (cachet doctor --help)\n"
                 "  version            print the library version\n");
     return argc < 2 ? 1 : 0;
   }
@@ -805,6 +810,8 @@ int main(int argc, char** argv) {
   if (cmd == "client") return run_client(parse_options(argc - 2, argv + 2, false));
   if (cmd == "server") return run_server(parse_options(argc - 2, argv + 2, true));
   if (cmd == "proxy") return run_proxy(argc - 2, argv + 2);
+  if (cmd == "run") return run_on_shim(argc - 2, argv + 2);
+  if (cmd == "doctor") return run_doctor(argc - 2, argv + 2);
   if (cmd == "version") {
     std::printf("cachet %s\n", std::string(cachet::version()).c_str());
     return 0;
