@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -135,6 +136,18 @@ class CACHET_EXPORT Connection {
   size_t mtu() const noexcept;
   Result<void> set_mtu(size_t mtu);
   ConnectionStats stats() const noexcept;
+
+  // Observes the protocol messages this connection sends and receives, as
+  // OpenSSL's msg callback does, by record content type: each handshake
+  // message (22) whole with its 12-byte DTLS header (fragment_offset 0,
+  // fragment_length = length) when it joins a flight or is reassembled, our
+  // ChangeCipherSpec (20, one byte) when queued and the peer's when it
+  // arrives, and alerts (21, two bytes). Not shown: record headers and
+  // application data. Called synchronously from start, handle_datagram,
+  // handle_timeout and close; it must not call back into this connection.
+  // Set it before start() to see the first flight.
+  using MessageObserver = std::function<void(bool sent, uint8_t content_type, std::span<const uint8_t> message)>;
+  void set_message_observer(MessageObserver observer);
 
   struct Impl;
 

@@ -64,6 +64,7 @@ struct Connection::Impl : record::RecordSink {
   handshake::HandshakeConfig handshake_config(bool is_server, std::string_view server_name, ByteSpan address);
   Result<crypto::VerifyingKey> verify_peer_chain(const std::vector<Bytes>& chain, AlertDescription& alert);
   std::string peer_host;   // the name the server's certificate must carry
+  Connection::MessageObserver observer;  // set_message_observer
   long verify_result = 0;  // X509_V_OK or the X509_V_ERR_* code the chain got
 
   void flush_scratch() {
@@ -75,8 +76,13 @@ struct Connection::Impl : record::RecordSink {
     scratch.clear();
   }
 
+  void observe(bool sent, ContentType type, ByteSpan message) const {
+    if (observer) observer(sent, static_cast<uint8_t>(type), message);
+  }
+
   void send_alert(handshake::AlertLevel level, AlertDescription desc) {
     const uint8_t payload[2] = {static_cast<uint8_t>(level), static_cast<uint8_t>(desc)};
+    observe(true, ContentType::kAlert, payload);
     Bytes out(64 + records.overhead(records.write_epoch()));
     auto n = records.seal(records.write_epoch(), ContentType::kAlert, payload, out);
     if (!n) return;
@@ -159,6 +165,7 @@ struct Connection::Impl : record::RecordSink {
 
   void on_alert(const record::Record& r) {
     if (r.payload.size() != 2) return fail(Error(ErrorCode::kDecodeError, "malformed alert"), AlertDescription::kDecodeError);
+    observe(false, ContentType::kAlert, r.payload);
     const auto level = static_cast<handshake::AlertLevel>(r.payload[0]);
     const auto desc = static_cast<AlertDescription>(r.payload[1]);
     if (desc == AlertDescription::kCloseNotify) {
@@ -189,6 +196,7 @@ struct Connection::Impl : record::RecordSink {
       case ContentType::kChangeCipherSpec:
         if (!hs) return;
         if (state == ConnectionState::kEstablished && r.type == ContentType::kChangeCipherSpec) return;
+        if (r.type == ContentType::kChangeCipherSpec) observe(false, r.type, r.payload);
         return check_handshake(hs->on_record(r, now, scratch));
       case ContentType::kApplicationData:
         // RFC 6347 §4.1: data before the handshake completes (or before
@@ -578,6 +586,10 @@ std::span<const uint8_t> Connection::peer_connection_id() const noexcept { retur
 std::span<const uint8_t> Connection::peer_address() const noexcept { return impl_->peer_address; }
 void Connection::set_peer_address(std::span<const uint8_t> address) {
   impl_->peer_address.assign(address.begin(), address.end());
+}
+void Connection::set_message_observer(MessageObserver observer) {
+  impl_->observer = std::move(observer);
+  impl_->transport.set_observer(impl_->observer ? &impl_->observer : nullptr);
 }
 bool Connection::take_peer_address_change() noexcept { return std::exchange(impl_->address_changed, false); }
 bool Connection::peer_uses_raw_public_key() const noexcept {

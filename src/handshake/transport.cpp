@@ -1,6 +1,10 @@
 #include "handshake/transport.hpp"
 
+#include <algorithm>
+
 #include "base/byte_reader.hpp"
+#include "base/byte_writer.hpp"
+#include "handshake/handshake_header.hpp"
 
 namespace cachet::handshake {
 
@@ -45,13 +49,36 @@ void HandshakeTransport::start_new_flight() noexcept {
   peer_retransmitted_ = false;
 }
 
+std::optional<HandshakeMessage> HandshakeTransport::next_message() {
+  auto m = reassembler_.next_message();
+  if (m) observe(false, m->type, m->message_seq, m->body);
+  return m;
+}
+
+void HandshakeTransport::observe(bool sent, HandshakeType type, uint16_t seq, ByteSpan body) const {
+  if (observer_ == nullptr || !*observer_) return;
+  Bytes whole(kHandshakeHeaderSize + body.size());
+  ByteWriter w{MutableByteSpan(whole.data(), kHandshakeHeaderSize)};
+  const auto len = static_cast<uint32_t>(body.size());
+  write_fragment_header(w, FragmentHeader{type, len, seq, 0, len});
+  std::copy(body.begin(), body.end(), whole.begin() + kHandshakeHeaderSize);
+  (*observer_)(sent, static_cast<uint8_t>(record::ContentType::kHandshake), whole);
+}
+
 uint16_t HandshakeTransport::add_message(record::Epoch epoch, HandshakeType type, Bytes body) {
   const uint16_t seq = send_seq_++;
+  observe(true, type, seq, body);
   flight_.add_handshake(epoch, type, seq, std::move(body));
   return seq;
 }
 
-void HandshakeTransport::add_change_cipher_spec(record::Epoch epoch) { flight_.add_change_cipher_spec(epoch); }
+void HandshakeTransport::add_change_cipher_spec(record::Epoch epoch) {
+  if (observer_ != nullptr && *observer_) {
+    const uint8_t ccs[1] = {1};
+    (*observer_)(true, static_cast<uint8_t>(record::ContentType::kChangeCipherSpec), ccs);
+  }
+  flight_.add_change_cipher_spec(epoch);
+}
 
 Result<void> HandshakeTransport::transmit(Instant now, record::RecordSealer& sealer, std::vector<Bytes>& out) {
   const size_t before = out.size();

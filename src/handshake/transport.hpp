@@ -11,6 +11,7 @@
 
 #include <cachet/error.hpp>
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -51,7 +52,7 @@ class HandshakeTransport {
   // break a rule are dropped and counted; the rest of a record whose header
   // cannot be read is dropped.
   void on_handshake_record(ByteSpan payload);
-  std::optional<HandshakeMessage> next_message() { return reassembler_.next_message(); }
+  std::optional<HandshakeMessage> next_message();
   Reassembler& reassembler() noexcept { return reassembler_; }
 
   // --- sending --------------------------------------------------------------
@@ -67,6 +68,15 @@ class HandshakeTransport {
   // Sends the flight. A final flight arms no timer (RFC 6347 §4.2.4
   // FINISHED state) but stays ready to be resent on a peer retransmission.
   Result<void> send_flight(Instant now, bool final_flight, record::RecordSealer& sealer, std::vector<Bytes>& out);
+
+  // --- observing ------------------------------------------------------------
+  // Sees each handshake message whole as it joins a flight (sent) or leaves
+  // the reassembler (received), with its 12-byte DTLS header (RFC 6347
+  // §4.2.2, fragment_offset 0 and fragment_length = length), and each
+  // ChangeCipherSpec we queue — what OpenSSL's msg callback shows. Points at
+  // a function owned by the connection; null or empty: nothing is copied.
+  using MessageObserver = std::function<void(bool sent, uint8_t content_type, ByteSpan message)>;
+  void set_observer(const MessageObserver* observer) noexcept { observer_ = observer; }
 
   // --- timers ---------------------------------------------------------------
   std::optional<Instant> next_timeout() const noexcept { return timer_.deadline(); }
@@ -101,6 +111,9 @@ class HandshakeTransport {
   bool timed_out_ = false;
   std::optional<Instant> last_transmit_;
   TransportStats stats_;
+  const MessageObserver* observer_ = nullptr;
+
+  void observe(bool sent, HandshakeType type, uint16_t seq, ByteSpan body) const;
 };
 
 }  // namespace cachet::handshake

@@ -586,4 +586,64 @@ BOOST_AUTO_TEST_CASE(alpn_selector) {
   }
 }
 
+// OpenSSL's msg callback, through set_message_observer: every handshake
+// message one side sends, the other receives, byte for byte and in order,
+// each whole with its 12-byte DTLS header; ChangeCipherSpec and the
+// close_notify alert are seen leaving one side and arriving at the other.
+BOOST_AUTO_TEST_CASE(message_observer_sees_what_the_peer_receives) {
+  struct Seen {
+    bool sent;
+    uint8_t type;
+    std::vector<uint8_t> bytes;
+  };
+  auto server = ContextBuilder(Role::kServer)
+                    .certificate_file(pki("p256/server-chain.pem"))
+                    .private_key_file(pki("p256/server.key"))
+                    .build();
+  auto client = ContextBuilder(Role::kClient).ca_file(pki("p256/root.pem")).build();
+  BOOST_TEST_REQUIRE((server.ok() && client.ok()));
+  test::Link link(*client, *server);
+  std::vector<Seen> cs, ss;
+  link.client->set_message_observer([&](bool sent, uint8_t type, std::span<const uint8_t> m) {
+    cs.push_back(Seen{sent, type, std::vector<uint8_t>(m.begin(), m.end())});
+  });
+  link.server->set_message_observer([&](bool sent, uint8_t type, std::span<const uint8_t> m) {
+    ss.push_back(Seen{sent, type, std::vector<uint8_t>(m.begin(), m.end())});
+  });
+  BOOST_TEST_REQUIRE(link.handshake());
+  link.settle();
+  link.client->close();
+  link.settle();
+  auto pick = [](const std::vector<Seen>& v, bool sent, uint8_t type) {
+    std::vector<std::vector<uint8_t>> out;
+    for (const auto& s : v) {
+      if (s.sent == sent && s.type == type) out.push_back(s.bytes);
+    }
+    return out;
+  };
+  const auto client_sent = pick(cs, true, 22), server_sent = pick(ss, true, 22);
+  BOOST_TEST(client_sent == pick(ss, false, 22));
+  BOOST_TEST(server_sent == pick(cs, false, 22));
+  BOOST_TEST_REQUIRE(client_sent.size() >= 3u);  // ClientHello .. ClientKeyExchange, Finished
+  BOOST_TEST_REQUIRE(server_sent.size() >= 5u);  // ServerHello, Certificate, ServerKeyExchange, ServerHelloDone, Finished
+  BOOST_TEST(client_sent.front()[0] == 1);       // client_hello
+  BOOST_TEST(client_sent.back()[0] == 20);       // finished
+  BOOST_TEST(server_sent.back()[0] == 20);
+  for (const auto& m : client_sent) {
+    BOOST_TEST_REQUIRE(m.size() >= 12u);
+    const uint32_t length = uint32_t{m[1]} << 16 | uint32_t{m[2]} << 8 | m[3];
+    const uint32_t offset = uint32_t{m[6]} << 16 | uint32_t{m[7]} << 8 | m[8];
+    const uint32_t fragment = uint32_t{m[9]} << 16 | uint32_t{m[10]} << 8 | m[11];
+    BOOST_TEST(length == m.size() - 12);
+    BOOST_TEST(offset == 0u);
+    BOOST_TEST(fragment == length);
+  }
+  const std::vector<std::vector<uint8_t>> ccs = {{1}};
+  BOOST_TEST(pick(cs, true, 20) == ccs);
+  BOOST_TEST(pick(ss, false, 20) == ccs);
+  const std::vector<std::vector<uint8_t>> close_notify = {{1, 0}};
+  BOOST_TEST(pick(cs, true, 21) == close_notify);
+  BOOST_TEST(pick(ss, false, 21) == close_notify);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
