@@ -137,6 +137,15 @@ class CACHET_EXPORT Connection {
   Result<void> set_mtu(size_t mtu);
   ConnectionStats stats() const noexcept;
 
+  // RFC 9147 §5.8.2 retransmission timing: the round trip measured on a
+  // flight answered without retransmission (or remembered from an earlier
+  // connection of the same Context to this peer), and the timeout the next
+  // flight starts with: 1.5 × that RTT (at least 100 ms), else 1 s — 400 ms
+  // when DTLS-SRTP is configured — unless ContextBuilder::retransmit_timeout
+  // chose it.
+  std::optional<Duration> measured_rtt() const noexcept;
+  Duration retransmit_timeout() const noexcept;
+
   // Observes the protocol messages this connection sends and receives, as
   // OpenSSL's msg callback does, by record content type: each handshake
   // message (22) whole with its 12-byte DTLS header (fragment_offset 0,

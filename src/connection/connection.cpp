@@ -59,7 +59,43 @@ struct Connection::Impl : record::RecordSink {
   Impl(std::shared_ptr<const Context> ctx)
       : context(std::move(ctx)),
         cfg(context->impl()),
-        transport(cfg.retransmit, cfg.mtu) {}
+        transport(retransmit_policy(cfg), cfg.mtu) {}
+
+  // RFC 9147 §5.8.2: 1 s initial timer, or 400 ms for DTLS-SRTP, unless the
+  // application chose one.
+  static handshake::RetransmitPolicy retransmit_policy(const Context::Impl& cfg) {
+    handshake::RetransmitPolicy p = cfg.retransmit;
+    if (!cfg.retransmit_configured && !cfg.srtp_profiles.empty()) p.initial_timeout = std::chrono::milliseconds(400);
+    return p;
+  }
+
+  // The peer's key in the context's RttCache; empty: not remembered.
+  std::string rtt_key() const {
+    if (!peer_address.empty()) return "a:" + std::string(peer_address.begin(), peer_address.end());
+    if (cfg.role == Role::kClient && !peer_host.empty()) return "n:" + peer_host;
+    return {};
+  }
+  // A previous connection's RTT for this peer starts the timer at 1.5 × it.
+  void recall_rtt() {
+    if (!cfg.rtt_cache) return;
+    const std::string key = rtt_key();
+    if (key.empty()) return;
+    if (auto rtt = cfg.rtt_cache->get(key)) {
+      transport.timer().on_rtt_sample(*rtt);
+      transport.timer().reset();
+      remembered_rtt = rtt;
+    }
+  }
+  // A new measurement is remembered for the next connection.
+  void remember_rtt() {
+    auto rtt = transport.timer().rtt();
+    if (!rtt || rtt == remembered_rtt || !cfg.rtt_cache) return;
+    const std::string key = rtt_key();
+    if (key.empty()) return;
+    cfg.rtt_cache->put(key, *rtt);
+    remembered_rtt = rtt;
+  }
+  std::optional<Duration> remembered_rtt;
 
   handshake::HandshakeConfig handshake_config(bool is_server, std::string_view server_name, ByteSpan address);
   Result<crypto::VerifyingKey> verify_peer_chain(const std::vector<Bytes>& chain, AlertDescription& alert);
@@ -401,6 +437,7 @@ Result<void> Connection::start(Instant now) {
   Impl& c = *impl_;
   c.now = now;
   c.started = now;
+  c.recall_rtt();
   if (c.cfg.role == Role::kServer) return ok();
   auto r = c.hs->start(now, c.scratch);
   c.check_handshake(r);
@@ -425,6 +462,7 @@ void Connection::handle_datagram(std::span<uint8_t> datagram, Instant now, std::
     if (!c.transport.respond_to_peer_retransmission(now, c.records, c.scratch)) {
       c.fail(Error(ErrorCode::kInternal, "retransmission failed"), AlertDescription::kInternalError);
     }
+    c.remember_rtt();
   }
   c.flush_scratch();
 }
@@ -587,6 +625,9 @@ std::span<const uint8_t> Connection::peer_address() const noexcept { return impl
 void Connection::set_peer_address(std::span<const uint8_t> address) {
   impl_->peer_address.assign(address.begin(), address.end());
 }
+std::optional<Duration> Connection::measured_rtt() const noexcept { return impl_->transport.timer().rtt(); }
+Duration Connection::retransmit_timeout() const noexcept { return impl_->transport.timer().current_timeout(); }
+
 void Connection::set_message_observer(MessageObserver observer) {
   impl_->observer = std::move(observer);
   impl_->transport.set_observer(impl_->observer ? &impl_->observer : nullptr);

@@ -274,6 +274,7 @@ ContextBuilder& ContextBuilder::retransmit_timeout(Duration initial, unsigned ma
   if (initial.count() <= 0) state_->fail(Error(ErrorCode::kInvalidArgument, "timeout must be positive"));
   state_->impl.retransmit.initial_timeout = initial;
   state_->impl.retransmit.max_retransmissions = max_retransmissions;
+  state_->impl.retransmit_configured = true;
   return *this;
 }
 

@@ -62,6 +62,7 @@ void Handshake12::release() noexcept {
 Result<void> Handshake12::on_record(const record::Record& r, Instant now, std::vector<Bytes>& out) {
   if (state_ == HandshakeState::kFailed) return Error(ErrorCode::kWrongState, "handshake already failed");
   if (r.type == ContentType::kChangeCipherSpec) return on_change_cipher_spec(r, now, out);
+  transport_.note_arrival(now);
   transport_.on_handshake_record(r.payload);
   return drain_messages(r.epoch, now, out);
 }

@@ -42,6 +42,13 @@ void HandshakeTransport::on_handshake_record(ByteSpan payload) {
 }
 
 void HandshakeTransport::start_new_flight() noexcept {
+  // Karn's rule: only a flight transmitted exactly once gives a sample.
+  if (flight_sent_ && flight_transmissions_ == 1 && first_transmit_ && last_arrival_ &&
+      *last_arrival_ >= *first_transmit_) {
+    timer_.on_rtt_sample(*last_arrival_ - *first_transmit_);
+  }
+  flight_transmissions_ = 0;
+  first_transmit_.reset();
   flight_.clear();
   flight_sent_ = false;
   timer_.stop();
@@ -88,6 +95,7 @@ Result<void> HandshakeTransport::transmit(Instant now, record::RecordSealer& sea
     stats_.bytes_sent += out[i].size();
   }
   last_transmit_ = now;
+  ++flight_transmissions_;
   return ok();
 }
 
@@ -96,6 +104,7 @@ Result<void> HandshakeTransport::send_flight(Instant now, bool final_flight, rec
   if (flight_.empty()) return Error(ErrorCode::kWrongState, "no flight to send");
   CACHET_TRY(transmit(now, sealer, out));
   ++stats_.flights_sent;
+  if (!flight_sent_) first_transmit_ = now;
   flight_sent_ = true;
   peer_retransmitted_ = false;
   if (final_flight) timer_.stop(); else timer_.start(now);

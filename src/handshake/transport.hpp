@@ -52,12 +52,17 @@ class HandshakeTransport {
   // break a rule are dropped and counted; the rest of a record whose header
   // cannot be read is dropped.
   void on_handshake_record(ByteSpan payload);
+  // When the datagram being processed arrived: if it completes the peer's
+  // answer to our flight, the time since that flight was sent is an RTT
+  // sample (start_new_flight).
+  void note_arrival(Instant now) noexcept { last_arrival_ = now; }
   std::optional<HandshakeMessage> next_message();
   Reassembler& reassembler() noexcept { return reassembler_; }
 
   // --- sending --------------------------------------------------------------
   // Starts building our next flight: the previous one is acknowledged by the
-  // peer's progress, so it is dropped and the timer reset.
+  // peer's progress, so it is dropped and the timer reset. A flight sent
+  // once and answered gives the timer an RTT sample (RFC 9147 §5.8.2).
   void start_new_flight() noexcept;
   // Adds a message to the flight being built; returns its message_seq.
   uint16_t add_message(record::Epoch epoch, HandshakeType type, Bytes body);
@@ -110,6 +115,9 @@ class HandshakeTransport {
   bool peer_retransmitted_ = false;
   bool timed_out_ = false;
   std::optional<Instant> last_transmit_;
+  std::optional<Instant> first_transmit_;  // of the current flight
+  std::optional<Instant> last_arrival_;
+  unsigned flight_transmissions_ = 0;
   TransportStats stats_;
   const MessageObserver* observer_ = nullptr;
 

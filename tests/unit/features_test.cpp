@@ -589,6 +589,74 @@ BOOST_AUTO_TEST_CASE(alpn_selector) {
 // OpenSSL's msg callback, through set_message_observer: every handshake
 // message one side sends, the other receives, byte for byte and in order,
 // each whole with its 12-byte DTLS header; ChangeCipherSpec and the
+
+// RFC 9147 §5.8.2 timers: 1 s without knowledge, 400 ms for DTLS-SRTP, the
+// application's choice when it made one; 1.5 × the RTT measured on an
+// answered flight (Karn's rule; at least 100 ms), remembered per peer by the
+// Context for the next connection.
+BOOST_AUTO_TEST_CASE(retransmission_timer_follows_the_round_trip) {
+  using std::chrono::milliseconds;
+  auto first_timeout = [](const std::shared_ptr<const Context>& ctx) -> std::optional<Duration> {
+    auto probe = Connection::client(ctx, "server.example");
+    if (!probe || !(*probe)->start(Instant{}).ok()) return std::nullopt;
+    auto t = (*probe)->next_timeout();
+    if (!t) return std::nullopt;
+    return *t - Instant{};
+  };
+  auto server = ContextBuilder(Role::kServer)
+                    .certificate_file(pki("p256/server-chain.pem"))
+                    .private_key_file(pki("p256/server.key"))
+                    .srtp_profiles("SRTP_AES128_CM_SHA1_80")
+                    .build();
+  BOOST_TEST_REQUIRE(server.ok());
+  struct Case {
+    const char* name;
+    bool srtp;
+    std::optional<Duration> configured;
+    Duration first;
+  };
+  for (const Case& c : {Case{"default", false, std::nullopt, std::chrono::seconds(1)},
+                        Case{"srtp", true, std::nullopt, milliseconds(400)},
+                        Case{"configured", true, milliseconds(700), milliseconds(700)}}) {
+    BOOST_TEST_CONTEXT(c.name) {
+      ContextBuilder b(Role::kClient);
+      b.ca_file(pki("p256/root.pem"));
+      if (c.srtp) b.srtp_profiles("SRTP_AES128_CM_SHA1_80");
+      if (c.configured) b.retransmit_timeout(*c.configured);
+      auto client = b.build();
+      BOOST_TEST_REQUIRE(client.ok());
+      netsim::Impairments imp;
+      imp.delay = milliseconds(120);  // 240 ms round trip
+      // The first flight's timer, before anything is known.
+      auto first = first_timeout(*client);
+      BOOST_TEST((first == std::optional<Duration>(c.first)));
+      test::Link link(*client, *server, 1, imp);
+      BOOST_TEST(!link.client->measured_rtt().has_value());
+      BOOST_TEST_REQUIRE(link.handshake());
+      // Every flight was answered at once in virtual time: the RTT is the path's.
+      BOOST_TEST_REQUIRE(link.client->measured_rtt().has_value());
+      BOOST_TEST((*link.client->measured_rtt() == milliseconds(240)));
+      BOOST_TEST((link.client->retransmit_timeout() == milliseconds(360)));
+      BOOST_TEST(link.client->stats().retransmissions == 0u);
+
+      // The next connection of this context to the same server starts at 1.5 × RTT.
+      BOOST_TEST((first_timeout(*client) == std::optional<Duration>(milliseconds(360))));
+      test::Link again(*client, *server, 2, imp);
+      BOOST_TEST_REQUIRE(again.handshake());
+      BOOST_TEST(again.client->stats().retransmissions == 0u);
+    }
+  }
+  // A fast path gives the 100 ms floor, not 1.5 × a loopback round trip.
+  auto client = ContextBuilder(Role::kClient).ca_file(pki("p256/root.pem")).build();
+  BOOST_TEST_REQUIRE(client.ok());
+  netsim::Impairments fast;
+  fast.delay = milliseconds(1);
+  test::Link link(*client, *server, 3, fast);
+  BOOST_TEST_REQUIRE(link.handshake());
+  BOOST_TEST((*link.client->measured_rtt() == milliseconds(2)));
+  BOOST_TEST((link.client->retransmit_timeout() == milliseconds(100)));
+}
+
 // close_notify alert are seen leaving one side and arriving at the other.
 BOOST_AUTO_TEST_CASE(message_observer_sees_what_the_peer_receives) {
   struct Seen {
