@@ -1,5 +1,6 @@
 // SSL: life cycle, BIOs, and the loop that drives a cachet::Connection
 // through them (compat/README.md, "How the SSL object drives the engine").
+#include <arpa/inet.h>
 #include <sys/time.h>
 
 #include <chrono>
@@ -21,6 +22,27 @@ long to_long(size_t n) { return static_cast<long>(n); }
 
 // The effective context of an SSL: built from its SSL_CTX when the
 // connection starts (OpenSSL reads the context's settings at that moment too).
+namespace {
+
+// SSL_set1_host, checked once the chain verifies, as X509_verify_cert does:
+// the leaf must carry the DNS name, or the IP address when `host` is an
+// address literal (X509_check_host / X509_check_ip_asc).
+void check_host(const std::string& host, cachet::ContextBuilder::PeerChain& peer) {
+  unsigned char raw[sizeof(in6_addr)];
+  const bool is_ip = inet_pton(AF_INET, host.c_str(), raw) == 1 || inet_pton(AF_INET6, host.c_str(), raw) == 1;
+  bool match = false;
+  if (!peer.chain.empty()) {
+    auto leaf = cachet::Certificate::from_der(peer.chain.front());
+    match = leaf && (is_ip ? leaf->check_ip(host) : leaf->check_host(host));
+  }
+  if (!match) {
+    peer.x509_error = is_ip ? X509_V_ERR_IP_ADDRESS_MISMATCH : X509_V_ERR_HOSTNAME_MISMATCH;
+    peer.error_depth = 0;
+  }
+}
+
+}  // namespace
+
 std::shared_ptr<const cachet::Context> cachet_compat::build_context(SSL* s) {
   SSL_CTX* ctx = s->ctx;
   const bool server = s->role == 2;
@@ -49,6 +71,12 @@ std::shared_ptr<const cachet::Context> cachet_compat::build_context(SSL* s) {
     });
   }
   b.mtu(s->mtu != 0 ? s->mtu : 1400);
+  // DTLS_set_timer_cb: OpenSSL asks the callback for the first timeout with
+  // 0 (microseconds); the engine then doubles it on each retransmission.
+  if (s->timer_cb != nullptr) {
+    const unsigned us = s->timer_cb(s, 0);
+    if (us > 0) b.retransmit_timeout(std::chrono::microseconds(us));
+  }
   b.session_cache(ctx->session_cache).ticket_keys(ctx->ticket_keys);
   if ((ctx->options & SSL_OP_NO_TICKET) != 0) b.session_tickets(false);
   if ((ctx->session_cache_mode & SSL_SESS_CACHE_SERVER) == 0) b.session_cache(nullptr);
@@ -95,6 +123,7 @@ std::shared_ptr<const cachet::Context> cachet_compat::build_context(SSL* s) {
     }
   }
   b.certificate_verifier([s, mode](cachet::ContextBuilder::PeerChain& peer) {
+    if (peer.x509_error == 0 && !s->verify_host.empty()) check_host(s->verify_host, peer);
     int ok = peer.x509_error == 0 ? 1 : 0;
     if (s->verify_callback != nullptr) {
       X509_STORE_CTX* store = X509_STORE_CTX_new();
@@ -134,7 +163,25 @@ std::shared_ptr<const cachet::Context> cachet_compat::build_context(SSL* s) {
 namespace {
 
 void info(SSL* s, int where, int ret) {
-  if (s->ctx->info_callback != nullptr) s->ctx->info_callback(s, where, ret);
+  auto* cb = s->info_callback != nullptr ? s->info_callback : s->ctx->info_callback;
+  if (cb != nullptr) cb(s, where, ret);
+}
+
+void tell_timer(SSL* s, bool after_datagram);
+
+// OpenSSL asks a datagram BIO for the path MTU (the overhead first) unless
+// told not to, once, when it is about to send its first flight: a client
+// when it starts, a server when the first datagram arrives.
+void query_mtu(SSL* s) {
+  if (s->mtu_queried) return;
+  s->mtu_queried = true;
+  if (s->mtu != 0 || (s->options & SSL_OP_NO_QUERY_MTU) != 0) return;
+  const long overhead = BIO_ctrl(s->wbio, BIO_CTRL_DGRAM_GET_MTU_OVERHEAD, 0, nullptr);
+  const long mtu = BIO_ctrl(s->wbio, BIO_CTRL_DGRAM_QUERY_MTU, 0, nullptr);
+  if (mtu <= overhead || mtu - overhead < 256) return;
+  if (s->conn && !s->conn->set_mtu(static_cast<size_t>(mtu - overhead))) return;
+  s->mtu = static_cast<size_t>(mtu - overhead);
+  s->link_mtu = mtu;
 }
 
 // Starts the connection (once): the role must be known by now.
@@ -148,12 +195,9 @@ bool start(SSL* s) {
     ssl_error(SSL_R_BIO_NOT_SET, "no BIO: call SSL_set_bio");
     return false;
   }
-  // OpenSSL asks a datagram BIO for the path MTU unless told not to.
-  if (s->mtu == 0 && (s->options & SSL_OP_NO_QUERY_MTU) == 0) {
-    const long mtu = BIO_ctrl(s->wbio, BIO_CTRL_DGRAM_QUERY_MTU, 0, nullptr);
-    const long overhead = BIO_ctrl(s->wbio, BIO_CTRL_DGRAM_GET_MTU_OVERHEAD, 0, nullptr);
-    if (mtu > overhead && mtu - overhead >= 256) s->mtu = static_cast<size_t>(mtu - overhead);
-  }
+  // A client asks for the MTU before its first flight; a server when the
+  // first datagram arrives (query_mtu).
+  if (s->role == 1) query_mtu(s);
   s->context = cachet_compat::build_context(s);
   if (!s->context) return false;
   info(s, SSL_CB_HANDSHAKE_START, 1);
@@ -174,51 +218,128 @@ bool start(SSL* s) {
     }
     s->conn = std::move(c).value();
   }
+  if (s->msg_callback != nullptr) {
+    // OpenSSL's msg callback: (write_p, version, content_type, buf, len, ssl, arg).
+    s->conn->set_message_observer([s](bool sent, uint8_t type, std::span<const uint8_t> m) {
+      if (s->msg_callback != nullptr) {
+        s->msg_callback(sent ? 1 : 0, DTLS1_2_VERSION, type, m.data(), m.size(), s, s->msg_callback_arg);
+      }
+    });
+  }
   if (!s->conn->start(now)) {
     ssl_error(SSL_R_BAD_VALUE, "the handshake could not start");
     return false;
   }
-  if (!s->listened_hello.empty()) {
+  const bool listened = !s->listened_hello.empty();
+  if (listened) {
+    query_mtu(s);
     s->conn->handle_datagram(s->listened_hello, now);
     s->listened_hello.clear();
   }
+  tell_timer(s, listened);
   return true;
+}
+
+// What a flush sends, which decides the ctrl commands around the writes
+// (as OpenSSL 3.0 issues them, tests/compat/bio_ctrl_parity.c): a handshake
+// flight (a new one, or a retransmission) is announced with
+// GET_MTU_OVERHEAD and WPENDING before its first datagram; flights and
+// alerts end with FLUSH; application data is written without a FLUSH.
+enum class Sending { kFlight, kRecords, kApplicationData };
+
+Sending engine_output(const SSL* s) { return s->info_done_reported ? Sending::kRecords : Sending::kFlight; }
+
+// The payload MTU again from the link MTU the BIO reported, when its
+// overhead changes.
+void apply_overhead(SSL* s) {
+  const long overhead = BIO_ctrl(s->wbio, BIO_CTRL_DGRAM_GET_MTU_OVERHEAD, 0, nullptr);
+  if (s->link_mtu == 0 || overhead < 0 || s->link_mtu - overhead < 256) return;
+  const auto mtu = static_cast<size_t>(s->link_mtu - overhead);
+  if (mtu != s->mtu && s->conn->set_mtu(mtu)) s->mtu = mtu;
+}
+
+// A write that failed for good: if the BIO says the datagram exceeded the
+// path MTU (asked once per failure; a datagram BIO reports each EMSGSIZE
+// once), the MTU is queried again and used for what is sent next.
+void mtu_exceeded(SSL* s) {
+  if ((s->options & SSL_OP_NO_QUERY_MTU) != 0) return;
+  if (BIO_ctrl(s->wbio, BIO_CTRL_DGRAM_MTU_EXCEEDED, 0, nullptr) <= 0) return;
+  const long overhead = BIO_ctrl(s->wbio, BIO_CTRL_DGRAM_GET_MTU_OVERHEAD, 0, nullptr);
+  long mtu = BIO_ctrl(s->wbio, BIO_CTRL_DGRAM_QUERY_MTU, 0, nullptr);
+  if (mtu <= overhead || mtu - overhead < 256) mtu = BIO_ctrl(s->wbio, BIO_CTRL_DGRAM_GET_FALLBACK_MTU, 0, nullptr);
+  if (mtu <= overhead || mtu - overhead < 256) return;
+  if (s->conn->set_mtu(static_cast<size_t>(mtu - overhead))) {
+    s->mtu = static_cast<size_t>(mtu - overhead);
+    s->link_mtu = mtu;
+  }
 }
 
 // Sends what the engine has queued. False when the BIO cannot take it now
 // (the datagram is kept) or failed.
-bool flush(SSL* s) {
+bool flush(SSL* s, Sending what) {
   bool wrote = false;
+  bool first = true;
   for (;;) {
     if (!s->unsent) {
       auto d = s->conn->poll_transmit();
       if (!d) break;
+      if (first && what == Sending::kFlight) {
+        apply_overhead(s);
+        (void)BIO_ctrl(s->wbio, BIO_CTRL_WPENDING, 0, nullptr);
+      }
       s->unsent = std::move(*d);
     }
+    first = false;
     const int n = BIO_write(s->wbio, s->unsent->data(), static_cast<int>(s->unsent->size()));
     if (n <= 0) {
       s->rwstate = SSL_WRITING;
+      if (!BIO_should_retry(s->wbio)) mtu_exceeded(s);
       return false;
     }
     s->unsent.reset();
     wrote = true;
   }
-  if (wrote) (void)BIO_flush(s->wbio);
+  if (wrote && what != Sending::kApplicationData) (void)BIO_flush(s->wbio);
   return true;
 }
 
-// The engine's next deadline, told to a datagram BIO (so a blocking read
-// returns when a retransmission is due).
-void arm_timer(SSL* s) {
-  auto t = s->conn->next_timeout();
+// Tells the read BIO the engine's retransmission deadline when it changes
+// (so a blocking datagram BIO returns from a read when a retransmission is
+// due), as OpenSSL does: the deadline when a timer starts or restarts, and
+// a zero time when it stops. A datagram that moved the handshake on stops
+// the timer first (OpenSSL stops it on the peer's next flight and starts it
+// again for ours).
+void tell_timer(SSL* s, bool after_datagram) {
+  const auto t = s->conn->next_timeout();
+  const bool running = t.has_value();
+  if (running == s->timer_told && (!running || *t == s->told_deadline)) return;
+  if (after_datagram) s->timeouts_unanswered = 0;
   timeval tv{};
-  if (t) {
-    const auto wall = std::chrono::system_clock::now() + (t->since_origin - Instant::now().since_origin);
-    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(wall.time_since_epoch()).count();
-    tv.tv_sec = static_cast<time_t>(us / 1000000);
-    tv.tv_usec = static_cast<suseconds_t>(us % 1000000);
-  }
+  if (after_datagram || !running) (void)BIO_ctrl(s->rbio, BIO_CTRL_DGRAM_SET_NEXT_TIMEOUT, 0, &tv);
+  s->timer_told = running;
+  if (!running) return;
+  s->told_deadline = *t;
+  const auto wall = std::chrono::system_clock::now() + (t->since_origin - Instant::now().since_origin);
+  const auto us = std::chrono::ceil<std::chrono::microseconds>(wall.time_since_epoch()).count();
+  tv.tv_sec = static_cast<time_t>(us / 1000000);
+  tv.tv_usec = static_cast<suseconds_t>(us % 1000000);
   (void)BIO_ctrl(s->rbio, BIO_CTRL_DGRAM_SET_NEXT_TIMEOUT, 0, &tv);
+}
+
+// A retransmission deadline passed: from the third unanswered timeout on,
+// OpenSSL asks the BIO for its fallback MTU and uses it when smaller.
+void timeout_now(SSL* s, Instant now) {
+  if (++s->timeouts_unanswered > 2 && (s->options & SSL_OP_NO_QUERY_MTU) == 0 && !s->info_done_reported) {
+    const long mtu = BIO_ctrl(s->wbio, BIO_CTRL_DGRAM_GET_FALLBACK_MTU, 0, nullptr);
+    const long overhead = s->link_mtu != 0 ? s->link_mtu - static_cast<long>(s->mtu) : 0;
+    if (mtu > overhead && mtu - overhead >= 256 && static_cast<size_t>(mtu - overhead) < s->mtu &&
+        s->conn->set_mtu(static_cast<size_t>(mtu - overhead))) {
+      s->mtu = static_cast<size_t>(mtu - overhead);
+      s->link_mtu = mtu;
+    }
+  }
+  s->conn->handle_timeout(now);
+  tell_timer(s, false);
 }
 
 void collect_application_data(SSL* s) {
@@ -229,29 +350,50 @@ enum class Step { kProgress, kWantRead, kWantWrite, kFailed };
 
 // One turn: send, then take in one datagram (or fire a due timer).
 Step turn(SSL* s) {
-  if (!flush(s)) return BIO_should_retry(s->wbio) ? Step::kWantWrite : Step::kFailed;
+  if (!flush(s, engine_output(s))) return BIO_should_retry(s->wbio) ? Step::kWantWrite : Step::kFailed;
   const Instant now = Instant::now();
   if (auto t = s->conn->next_timeout(); t && *t <= now) {
-    s->conn->handle_timeout(now);
+    timeout_now(s, now);
     return Step::kProgress;
   }
-  arm_timer(s);
   std::vector<uint8_t> buf(kMaxDatagram);
   const int n = BIO_read(s->rbio, buf.data(), static_cast<int>(buf.size()));
   if (n <= 0) {
-    // A datagram BIO whose read timed out: the retransmission is due now.
-    if (BIO_ctrl(s->rbio, BIO_CTRL_DGRAM_GET_RECV_TIMER_EXP, 0, nullptr) > 0) {
-      s->conn->handle_timeout(Instant::now());
+    // A blocking datagram BIO returns when the deadline it was told passes:
+    // the retransmission is due now (the clock decides, as in OpenSSL).
+    const Instant after = Instant::now();
+    if (auto t = s->conn->next_timeout(); t && *t <= after) {
+      timeout_now(s, after);
       return Step::kProgress;
     }
     s->rwstate = SSL_READING;
     return BIO_should_retry(s->rbio) ? Step::kWantRead : Step::kFailed;
   }
   buf.resize(static_cast<size_t>(n));
+  query_mtu(s);
   s->conn->handle_datagram(buf, Instant::now());
+  tell_timer(s, true);
   collect_application_data(s);
   return Step::kProgress;
 }
+
+}  // namespace
+
+int cachet_compat::handle_timeout(SSL* s) {
+  if (!s->conn) return 0;
+  auto t = s->conn->next_timeout();
+  const Instant now = Instant::now();
+  if (!t || *t > now) return 0;
+  timeout_now(s, now);
+  (void)flush(s, engine_output(s));  // a refused datagram goes out on the next call
+  if (s->conn->state() == cachet::ConnectionState::kFailed) {
+    ssl_error(SSL_R_READ_TIMEOUT_EXPIRED, "handshake timed out");
+    return -1;
+  }
+  return 1;
+}
+
+namespace {
 
 // The failure as OpenSSL reports it: an ERR entry with the alert, once;
 // later calls on the dead SSL return -1 with nothing new on the queue (and a
@@ -268,8 +410,17 @@ int report_failure(SSL* s) {
     ssl_error(SSL_AD_REASON_OFFSET + *a, "the peer sent a fatal alert");
     info(s, SSL_CB_READ_ALERT, 2 << 8 | *a);
   } else {
-    ssl_error(SSL_R_BAD_VALUE, e.what());
-    if (auto sent = s->conn->alert_sent()) info(s, SSL_CB_WRITE_ALERT, 2 << 8 | *sent);
+    // A certificate alert we sent after the peer's chain failed to verify is
+    // OpenSSL's SSL_R_CERTIFICATE_VERIFY_FAILED (SSL_get_verify_result says why).
+    const auto sent = s->conn->alert_sent();
+    const bool bad_certificate = sent && ((*sent >= SSL_AD_BAD_CERTIFICATE && *sent <= SSL_AD_CERTIFICATE_UNKNOWN) ||
+                                          *sent == SSL_AD_UNKNOWN_CA);
+    if (bad_certificate && s->verify_result != X509_V_OK) {
+      ssl_error(SSL_R_CERTIFICATE_VERIFY_FAILED, e.what());
+    } else {
+      ssl_error(SSL_R_BAD_VALUE, e.what());
+    }
+    if (sent) info(s, SSL_CB_WRITE_ALERT, 2 << 8 | *sent);
   }
   s->last_error = SSL_ERROR_SSL;
   return -1;
@@ -284,11 +435,11 @@ int run_handshake(SSL* s) {
   }
   for (;;) {
     if (s->conn->state() == cachet::ConnectionState::kFailed) {
-      (void)flush(s);  // the alert
+      (void)flush(s, Sending::kRecords);  // the alert
       return report_failure(s);
     }
     if (s->conn->is_established()) {
-      if (!flush(s)) {
+      if (!flush(s, engine_output(s))) {
         s->last_error = BIO_should_retry(s->wbio) ? SSL_ERROR_WANT_WRITE : SSL_ERROR_SYSCALL;
         return -1;
       }
@@ -337,6 +488,8 @@ SSL* SSL_new(SSL_CTX* ctx) {
   s->mode = ctx->mode;
   s->verify_mode = ctx->verify_mode;
   s->verify_callback = ctx->verify_callback;
+  s->msg_callback = ctx->msg_callback;
+  s->msg_callback_arg = ctx->msg_callback_arg;
   return s;
 }
 
@@ -350,6 +503,8 @@ void SSL_free(SSL* s) {
   if (s->wbio != s->rbio) BIO_free_all(s->wbio);
   BIO_free_all(s->rbio);
   SSL_SESSION_free(s->session);
+  SSL_SESSION_free(s->current_session);
+  X509_free(s->peer_certificate);
   SSL_CTX_free(s->ctx);
   delete s;
 }
@@ -434,7 +589,19 @@ int SSL_write(SSL* s, const void* buf, int num) {
     const int r = run_handshake(s);
     if (r <= 0) return r;
   }
-  if (!flush(s)) {  // an earlier datagram first
+  if (s->write_pending > 0) {
+    // OpenSSL: the call repeated after SSL_ERROR_WANT_WRITE completes the
+    // write the BIO refused (its record is already sealed).
+    if (!flush(s, Sending::kApplicationData)) {
+      s->last_error = BIO_should_retry(s->wbio) ? SSL_ERROR_WANT_WRITE : SSL_ERROR_SYSCALL;
+      return -1;
+    }
+    const int done = s->write_pending;
+    s->write_pending = 0;
+    s->last_error = SSL_ERROR_NONE;
+    return done;
+  }
+  if (!flush(s, engine_output(s))) {  // an earlier datagram first
     s->last_error = BIO_should_retry(s->wbio) ? SSL_ERROR_WANT_WRITE : SSL_ERROR_SYSCALL;
     return -1;
   }
@@ -448,9 +615,14 @@ int SSL_write(SSL* s, const void* buf, int num) {
     s->last_error = SSL_ERROR_SSL;
     return -1;
   }
-  // The record is sealed: it counts as written even if the BIO must be
-  // retried (the datagram is kept and goes out first next time).
-  (void)flush(s);
+  // The record is sealed and kept until the BIO takes it: a refusal the BIO
+  // asks to retry is SSL_ERROR_WANT_WRITE, as in OpenSSL; other failures
+  // count the data as written (a datagram service may lose it anyway).
+  if (!flush(s, Sending::kApplicationData) && BIO_should_retry(s->wbio)) {
+    s->write_pending = num;
+    s->last_error = SSL_ERROR_WANT_WRITE;
+    return -1;
+  }
   s->last_error = SSL_ERROR_NONE;
   return num;
 }
@@ -473,7 +645,7 @@ int SSL_shutdown(SSL* s) {
     s->shutdown |= SSL_SENT_SHUTDOWN;
     if (s->ctx->quiet_shutdown == 0) {
       s->conn->close();
-      (void)flush(s);
+      (void)flush(s, Sending::kRecords);
     }
     return received() ? 1 : 0;
   }

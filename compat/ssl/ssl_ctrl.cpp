@@ -105,19 +105,7 @@ long SSL_ctrl(SSL* s, int cmd, long larg, void* parg) {
     }
     case DTLS_CTRL_HANDLE_TIMEOUT: {
       // OpenSSL: 1 when a retransmission happened, 0 when nothing was due, -1 on failure.
-      if (!s->conn) return 0;
-      auto t = s->conn->next_timeout();
-      const Instant now = Instant::now();
-      if (!t || *t > now) return 0;
-      s->conn->handle_timeout(now);
-      while (auto d = s->conn->poll_transmit()) {
-        if (BIO_write(s->wbio, d->data(), static_cast<int>(d->size())) <= 0) break;
-      }
-      if (s->conn->state() == cachet::ConnectionState::kFailed) {
-        ssl_error(SSL_R_READ_TIMEOUT_EXPIRED, "handshake timed out");
-        return -1;
-      }
-      return 1;
+      return cachet_compat::handle_timeout(s);
     }
     case SSL_CTRL_SET_MTU:
     case DTLS_CTRL_SET_LINK_MTU: {
@@ -137,7 +125,9 @@ long SSL_ctrl(SSL* s, int cmd, long larg, void* parg) {
       if (larg != TLSEXT_NAMETYPE_host_name) return 0;
       s->host_name = parg != nullptr ? static_cast<const char*>(parg) : "";
       return 1;
-    case SSL_CTRL_SET_MSG_CALLBACK_ARG: return 1;
+    case SSL_CTRL_SET_MSG_CALLBACK_ARG:
+      s->msg_callback_arg = parg;
+      return 1;
     case SSL_CTRL_SET_MIN_PROTO_VERSION:
     case SSL_CTRL_SET_MAX_PROTO_VERSION: return version_ok(larg);
     case SSL_CTRL_SET_GROUPS_LIST:

@@ -49,6 +49,11 @@ void ssl_error(int reason, const char* what, const char* file = __builtin_FILE()
 // after putting the reason on the error queue).
 std::shared_ptr<const cachet::Context> build_context(SSL* s);
 
+// DTLSv1_handle_timeout's work: when the retransmission deadline has passed,
+// resends the flight through the write BIO (1), 0 when nothing was due, -1
+// when the handshake has now failed.
+int handle_timeout(SSL* s);
+
 }  // namespace cachet_compat
 
 struct ssl_ctx_st {
@@ -80,6 +85,7 @@ struct ssl_ctx_st {
   void (*info_callback)(const SSL*, int, int) = nullptr;
   void (*msg_callback)(int, int, int, const void*, size_t, SSL*, void*) = nullptr;
   void* msg_callback_arg = nullptr;
+  std::string session_id_context;     // SSL_CTX_set_session_id_context
   int (*new_session_cb)(SSL*, SSL_SESSION*) = nullptr;
   long session_cache_mode = SSL_SESS_CACHE_SERVER;
   long session_timeout = 7200;
@@ -110,6 +116,7 @@ struct ssl_st {
   std::shared_ptr<const cachet::Context> context;
   std::unique_ptr<cachet::Connection> conn;
   std::string host_name;               // SNI to send
+  std::string verify_host;             // SSL_set1_host: the name or address the peer's certificate must carry
   SSL_SESSION* session = nullptr;      // to offer (client) / the current one
   std::optional<std::vector<uint8_t>> unsent;  // a datagram the write BIO refused for now
   std::deque<std::vector<uint8_t>> app_data;   // records read and not yet returned
@@ -132,4 +139,22 @@ struct ssl_st {
   std::vector<uint8_t> listened_hello;
   std::vector<uint8_t> peer_address;
   std::unique_ptr<cachet::Listener> listener;
+  // Callbacks of this SSL: the msg callback is copied from the SSL_CTX at
+  // SSL_new (as OpenSSL does); the info callback, when unset, is the SSL_CTX's.
+  void (*info_callback)(const SSL*, int, int) = nullptr;
+  void (*msg_callback)(int, int, int, const void*, size_t, SSL*, void*) = nullptr;
+  void* msg_callback_arg = nullptr;
+  // What the get0 accessors hand out, kept until the next call or SSL_free.
+  X509* peer_certificate = nullptr;
+  SSL_SESSION* current_session = nullptr;
+  // What the program's BIO has been told, so the ctrl commands go out when
+  // OpenSSL sends them (compat/README.md): the retransmission deadline last
+  // sent with BIO_CTRL_DGRAM_SET_NEXT_TIMEOUT, the link MTU its QUERY_MTU
+  // answered (0: none used), and the timeouts since the peer last answered.
+  bool timer_told = false;
+  cachet::Instant told_deadline{};
+  long link_mtu = 0;
+  bool mtu_queried = false;
+  int timeouts_unanswered = 0;
+  int write_pending = 0;  // an SSL_write whose record waits in `unsent` (the BIO said retry)
 };

@@ -37,6 +37,14 @@ int SSL_get_fd(const SSL* s) {
   return fd;
 }
 
+// The DNS name (or IP address literal) the peer's certificate must carry,
+// checked after the chain (compat/ssl/ssl_conn.cpp); NULL clears it. Unlike
+// SSL_set_tlsext_host_name, it sends nothing.
+int SSL_set1_host(SSL* s, const char* hostname) {
+  s->verify_host = hostname != nullptr ? hostname : "";
+  return 1;
+}
+
 int SSL_clear(SSL* s) {
   s->conn.reset();
   s->context.reset();
@@ -98,7 +106,7 @@ int SSL_select_next_proto(unsigned char** out, unsigned char* outlen, const unsi
   return OPENSSL_NPN_NO_OVERLAP;
 }
 
-void SSL_set_info_callback(SSL* s, void (*cb)(const SSL*, int, int)) { s->ctx->info_callback = cb; }
+void SSL_set_info_callback(SSL* s, void (*cb)(const SSL*, int, int)) { s->info_callback = cb; }
 void SSL_set_psk_client_callback(SSL* s, SSL_psk_client_cb_func cb) { s->ctx->psk_client = cb; }
 void SSL_set_psk_server_callback(SSL* s, SSL_psk_server_cb_func cb) { s->ctx->psk_server = cb; }
 int SSL_use_psk_identity_hint(SSL* s, const char* hint) { return SSL_CTX_use_psk_identity_hint(s->ctx, hint); }

@@ -254,8 +254,8 @@ def main():
       '            (void)sk_CACHET_ALIAS_num((STACK_OF(CACHET_ALIAS) *)NULL);\n'
       '            (void)sk_CACHET_CALIAS_num((STACK_OF(CACHET_CALIAS) *)NULL);\n'
       '            sk_X509_pop_free(chain, X509_free);\n'
-      '            (void)sk_SSL_CIPHER_value(SSL_get_ciphers(ssl), 0);\n'
-      '            (void)sk_SRTP_PROTECTION_PROFILE_value(SSL_get_srtp_profiles(ssl), 0)->id;\n'
+      '            (void)sk_SSL_CIPHER_value((STACK_OF(SSL_CIPHER) *)NULL, 0);\n'
+      '            (void)sk_SRTP_PROTECTION_PROFILE_num((STACK_OF(SRTP_PROTECTION_PROFILE) *)NULL);\n'
       '        }\n')
     for n in sorted(macros):
         params = macros[n]

@@ -668,7 +668,6 @@ int main(void)
     (void)&SSL_CTX_set_verify;
     (void)&SSL_CTX_set_verify_depth;
     (void)&SSL_CTX_get_verify_mode;
-    (void)&SSL_CTX_set_cert_verify_callback;
     (void)&SSL_CTX_set_psk_client_callback;
     (void)&SSL_CTX_set_psk_server_callback;
     (void)&SSL_CTX_use_psk_identity_hint;
@@ -767,8 +766,6 @@ int main(void)
     (void)&SSL_SESSION_up_ref;
     (void)&i2d_SSL_SESSION;
     (void)&d2i_SSL_SESSION;
-    (void)&PEM_read_bio_SSL_SESSION;
-    (void)&PEM_write_bio_SSL_SESSION;
     (void)&SSL_set_info_callback;
     (void)&SSL_set_msg_callback;
     (void)&SSL_set_ex_data;
@@ -776,9 +773,6 @@ int main(void)
     (void)&SSL_get_version;
     (void)&SSL_version;
     (void)&SSL_get_current_cipher;
-    (void)&SSL_get_ciphers;
-    (void)&SSL_get_cipher_list;
-    (void)&SSL_get_shared_ciphers;
     (void)&SSL_CIPHER_get_name;
     (void)&SSL_CIPHER_standard_name;
     (void)&SSL_CIPHER_get_version;
@@ -789,7 +783,6 @@ int main(void)
     (void)&SSL_get_peer_cert_chain;
     (void)&SSL_CTX_set_tlsext_use_srtp;
     (void)&SSL_set_tlsext_use_srtp;
-    (void)&SSL_get_srtp_profiles;
     (void)&SSL_get_selected_srtp_profile;
     (void)&X509_check_host;
 
@@ -2176,8 +2169,8 @@ int main(void)
             (void)sk_CACHET_ALIAS_num((STACK_OF(CACHET_ALIAS) *)NULL);
             (void)sk_CACHET_CALIAS_num((STACK_OF(CACHET_CALIAS) *)NULL);
             sk_X509_pop_free(chain, X509_free);
-            (void)sk_SSL_CIPHER_value(SSL_get_ciphers(ssl), 0);
-            (void)sk_SRTP_PROTECTION_PROFILE_value(SSL_get_srtp_profiles(ssl), 0)->id;
+            (void)sk_SSL_CIPHER_value((STACK_OF(SSL_CIPHER) *)NULL, 0);
+            (void)sk_SRTP_PROTECTION_PROFILE_num((STACK_OF(SRTP_PROTECTION_PROFILE) *)NULL);
         }
         (void)(ASN1err(0, ERR_R_INTERNAL_ERROR));
         (void)(BIO_append_filename(bio, path));

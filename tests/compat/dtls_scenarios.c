@@ -55,6 +55,14 @@ static SSL_CTX* client_ctx(const char* ca) {
   return ctx;
 }
 
+static int timer_cb_calls = 0;
+static unsigned int timer_cb_first_arg = 1;
+static unsigned int timer_cb(SSL* s, unsigned int previous_us) {
+  (void)s;
+  if (timer_cb_calls++ == 0) timer_cb_first_arg = previous_us;
+  return previous_us == 0 ? 50000 : previous_us * 2;
+}
+
 struct pair {
   SSL *client, *server;
   BIO *c_in, *c_out, *s_in, *s_out;
@@ -205,6 +213,17 @@ int main(int argc, char** argv) {
   SSL_do_handshake(p.client);
   BIO_reset(p.c_out);
   printf("timeout before expiry: %ld\n", DTLSv1_handle_timeout(p.client));
+  free_pair(&p);
+
+  /* 5. DTLS_set_timer_cb: asked for the first timeout with 0, and the
+   *    timer then runs for what it answered (50 ms here, not 1 s). */
+  make_pair(&p, cctx, sctx);
+  DTLS_set_timer_cb(p.client, timer_cb);
+  SSL_do_handshake(p.client);
+  struct timeval left = {0, 0};
+  printf("timer running with the callback's timeout: %ld\n", DTLSv1_get_timeout(p.client, &left));
+  printf("timer callback first asked with 0: %d\n", timer_cb_calls > 0 && timer_cb_first_arg == 0);
+  printf("timeout is the callback's 50 ms: %d\n", left.tv_sec == 0 && left.tv_usec > 10000 && left.tv_usec <= 50000);
   free_pair(&p);
 
   SSL_CTX_free(sctx);

@@ -537,9 +537,6 @@ void SSL_CTX_set_verify(SSL_CTX *ctx, int mode, SSL_verify_cb callback);
 void SSL_CTX_set_verify_depth(SSL_CTX *ctx, int depth);
 int SSL_CTX_get_verify_mode(const SSL_CTX *ctx);
 /* Replaces chain verification entirely; cb returns 1 to accept. */
-void SSL_CTX_set_cert_verify_callback(SSL_CTX *ctx,
-                                      int (*cb)(X509_STORE_CTX *, void *),
-                                      void *arg);
 
 /* Pre-shared keys. */
 void SSL_CTX_set_psk_client_callback(SSL_CTX *ctx, SSL_psk_client_cb_func cb);
@@ -718,9 +715,6 @@ int SSL_SESSION_up_ref(SSL_SESSION *ses);
 int i2d_SSL_SESSION(const SSL_SESSION *in, unsigned char **pp);
 SSL_SESSION *d2i_SSL_SESSION(SSL_SESSION **a, const unsigned char **pp,
                              long length);
-SSL_SESSION *PEM_read_bio_SSL_SESSION(BIO *out, SSL_SESSION **x,
-                                      pem_password_cb *cb, void *u);
-int PEM_write_bio_SSL_SESSION(BIO *out, const SSL_SESSION *x);
 
 /* Observers and application data. */
 void SSL_set_info_callback(SSL *ssl,
@@ -736,9 +730,6 @@ void *SSL_get_ex_data(const SSL *ssl, int idx);
 const char *SSL_get_version(const SSL *s);
 int SSL_version(const SSL *ssl);
 const SSL_CIPHER *SSL_get_current_cipher(const SSL *s);
-STACK_OF(SSL_CIPHER) *SSL_get_ciphers(const SSL *s);
-const char *SSL_get_cipher_list(const SSL *s, int n);
-char *SSL_get_shared_ciphers(const SSL *s, char *buf, int size);
 const char *SSL_CIPHER_get_name(const SSL_CIPHER *c);
 const char *SSL_CIPHER_standard_name(const SSL_CIPHER *c);
 const char *SSL_CIPHER_get_version(const SSL_CIPHER *c);
