@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -41,20 +42,68 @@ void check_host(const std::string& host, cachet::ContextBuilder::PeerChain& peer
   }
 }
 
+// SSL_CTX_set_verify_depth: depth d allows the peer's certificate, at most d
+// CA certificates above it and a trust anchor — a built chain of d + 2. The
+// chain built is the one the peer sent, plus its anchor unless the last
+// certificate sent is self-issued.
+void check_depth(int depth, cachet::ContextBuilder::PeerChain& peer) {
+  if (peer.chain.empty()) return;
+  size_t built = peer.chain.size();
+  auto top = cachet::Certificate::from_der(peer.chain.back());
+  if (!top || !(top->issuer() == top->subject())) ++built;
+  if (built > static_cast<size_t>(depth) + 2) {
+    peer.x509_error = X509_V_ERR_CERT_CHAIN_TOO_LONG;
+    // Reported on a certificate the peer sent, so a verify callback sees it.
+    peer.error_depth = std::min(depth + 1, static_cast<int>(peer.chain.size()) - 1);
+  }
+}
+
 }  // namespace
+
+SSL_CTX* cachet_compat::own_settings(SSL* s) {
+  if (s->own == nullptr) {
+    s->own = SSL_CTX_new(s->ctx->method);
+    if (s->own == nullptr) {
+      ssl_error(ERR_R_MALLOC_FAILURE, "no memory for the SSL's own settings");
+      return nullptr;
+    }
+    s->own->passwd_cb = s->ctx->passwd_cb;
+    s->own->passwd_userdata = s->ctx->passwd_userdata;
+  }
+  return s->own;
+}
 
 std::shared_ptr<const cachet::Context> cachet_compat::build_context(SSL* s) {
   SSL_CTX* ctx = s->ctx;
+  // What this SSL was given alone wins over its SSL_CTX (as OpenSSL keeps
+  // per-SSL copies).
+  const SSL_CTX* own = s->own;
+  auto pick = [&](auto member) -> decltype(auto) {
+    return own != nullptr && !(own->*member).empty() ? own->*member : ctx->*member;
+  };
+  const std::string& cipher_list = pick(&ssl_ctx_st::cipher_list);
+  const std::string& srtp_profiles = pick(&ssl_ctx_st::srtp_profiles);
+  const std::vector<std::string>& alpn = pick(&ssl_ctx_st::alpn);
+  const std::string& psk_identity_hint = pick(&ssl_ctx_st::psk_identity_hint);
+  const bool own_key = own != nullptr && !own->private_key_pem.empty();
+  const bool own_certificate = own != nullptr && !own->certificate_chain_pem.empty();
+  const std::string& certificate_chain_pem = own_certificate ? own->certificate_chain_pem : ctx->certificate_chain_pem;
+  const std::string& private_key_pem = own_key ? own->private_key_pem : ctx->private_key_pem;
+  const SSL_psk_client_cb_func psk_client =
+      own != nullptr && own->psk_client != nullptr ? own->psk_client : ctx->psk_client;
+  const SSL_psk_server_cb_func psk_server =
+      own != nullptr && own->psk_server != nullptr ? own->psk_server : ctx->psk_server;
+
   const bool server = s->role == 2;
   cachet::ContextBuilder b(server ? cachet::Role::kServer : cachet::Role::kClient);
-  if (!ctx->cipher_list.empty()) b.cipher_suites(ctx->cipher_list);
+  if (!cipher_list.empty()) b.cipher_suites(cipher_list);
   if (!ctx->groups.empty()) b.groups(ctx->groups);
-  if (!ctx->certificate_chain_pem.empty()) b.certificate_chain_pem(ctx->certificate_chain_pem);
-  if (!ctx->private_key_pem.empty()) b.private_key_pem(ctx->private_key_pem);
+  if (!certificate_chain_pem.empty()) b.certificate_chain_pem(certificate_chain_pem);
+  if (!private_key_pem.empty()) b.private_key_pem(private_key_pem);
   if (!ctx->ca_pem.empty()) b.ca_pem(ctx->ca_pem);
   if (ctx->system_trust) b.system_trust();
-  if (!ctx->srtp_profiles.empty()) b.srtp_profiles(ctx->srtp_profiles);
-  if (!server && !ctx->alpn.empty()) b.alpn(ctx->alpn);
+  if (!srtp_profiles.empty()) b.srtp_profiles(srtp_profiles);
+  if (!server && !alpn.empty()) b.alpn(alpn);
   if (server && ctx->alpn_select != nullptr) {
     b.alpn_selector([s](const std::vector<std::string>& offered) -> std::optional<std::string> {
       std::vector<unsigned char> wire;
@@ -83,31 +132,30 @@ std::shared_ptr<const cachet::Context> cachet_compat::build_context(SSL* s) {
   if ((ctx->options & SSL_OP_COOKIE_EXCHANGE) == 0 && server) b.cookie_exchange(false);
 
   // PSK callbacks (RFC 4279).
-  if (!server && ctx->psk_client != nullptr) {
-    b.psk_client([s](std::string_view hint) -> std::optional<std::pair<std::string, std::vector<uint8_t>>> {
+  if (!server && psk_client != nullptr) {
+    b.psk_client([s, psk_client](std::string_view hint) -> std::optional<std::pair<std::string, std::vector<uint8_t>>> {
       char identity[PSK_MAX_IDENTITY_LEN + 1] = {};
       unsigned char psk[PSK_MAX_PSK_LEN];
       const std::string h(hint);
-      const unsigned n = s->ctx->psk_client(s, h.empty() ? nullptr : h.c_str(), identity, sizeof identity - 1, psk,
-                                            sizeof psk);
+      const unsigned n = psk_client(s, h.empty() ? nullptr : h.c_str(), identity, sizeof identity - 1, psk, sizeof psk);
       if (n == 0 || n > sizeof psk) return std::nullopt;
       std::pair<std::string, std::vector<uint8_t>> out{identity, std::vector<uint8_t>(psk, psk + n)};
       OPENSSL_cleanse(psk, sizeof psk);
       return out;
     });
   }
-  if (server && ctx->psk_server != nullptr) {
+  if (server && psk_server != nullptr) {
     b.psk_lookup(
-        [s](std::string_view identity) -> std::optional<std::vector<uint8_t>> {
+        [s, psk_server](std::string_view identity) -> std::optional<std::vector<uint8_t>> {
           unsigned char psk[PSK_MAX_PSK_LEN];
           const std::string id(identity);
-          const unsigned n = s->ctx->psk_server(s, id.c_str(), psk, sizeof psk);
+          const unsigned n = psk_server(s, id.c_str(), psk, sizeof psk);
           if (n == 0 || n > sizeof psk) return std::nullopt;
           std::vector<uint8_t> out(psk, psk + n);
           OPENSSL_cleanse(psk, sizeof psk);
           return out;
         },
-        ctx->psk_identity_hint);
+        psk_identity_hint);
   }
 
   // Verification (OpenSSL semantics): the built-in result goes to the
@@ -122,7 +170,9 @@ std::shared_ptr<const cachet::Context> cachet_compat::build_context(SSL* s) {
                                                                    : cachet::ClientAuth::kRequest);
     }
   }
-  b.certificate_verifier([s, mode](cachet::ContextBuilder::PeerChain& peer) {
+  const int max_depth = own != nullptr && own->verify_depth >= 0 ? own->verify_depth : ctx->verify_depth;
+  b.certificate_verifier([s, mode, max_depth](cachet::ContextBuilder::PeerChain& peer) {
+    if (peer.x509_error == 0 && max_depth >= 0) check_depth(max_depth, peer);
     if (peer.x509_error == 0 && !s->verify_host.empty()) check_host(s->verify_host, peer);
     int ok = peer.x509_error == 0 ? 1 : 0;
     if (s->verify_callback != nullptr) {
@@ -505,6 +555,7 @@ void SSL_free(SSL* s) {
   SSL_SESSION_free(s->session);
   SSL_SESSION_free(s->current_session);
   X509_free(s->peer_certificate);
+  SSL_CTX_free(s->own);
   SSL_CTX_free(s->ctx);
   delete s;
 }
@@ -643,7 +694,7 @@ int SSL_shutdown(SSL* s) {
   };
   if ((s->shutdown & SSL_SENT_SHUTDOWN) == 0) {
     s->shutdown |= SSL_SENT_SHUTDOWN;
-    if (s->ctx->quiet_shutdown == 0) {
+    if (s->quiet_shutdown.value_or(s->ctx->quiet_shutdown) == 0) {
       s->conn->close();
       (void)flush(s, Sending::kRecords);
     }

@@ -1,8 +1,8 @@
 // libssl functions that complete the surface programs link against: the
 // callback_ctrl entry points (the msg callback), TLS 1.3 suite lists, the
 // session ID context, certificates and keys from DER, per-SSL certificate,
-// key and depth setters (which, as every per-SSL setter of this shim, apply
-// to the SSL's SSL_CTX — see compat/README.md), and get0 accessors.
+// key and depth setters (kept in the SSL's own settings,
+// cachet_compat::own_settings), and get0 accessors.
 #include <cstring>
 
 #include "ssl_local.hpp"
@@ -112,15 +112,25 @@ int SSL_CTX_use_PrivateKey_ASN1(int type, SSL_CTX* ctx, const unsigned char* d, 
   return ok;
 }
 
-int SSL_use_certificate(SSL* s, X509* x) { return SSL_CTX_use_certificate(s->ctx, x); }
+int SSL_use_certificate(SSL* s, X509* x) {
+  SSL_CTX* own = cachet_compat::own_settings(s);
+  return own != nullptr ? SSL_CTX_use_certificate(own, x) : 0;
+}
 int SSL_use_certificate_file(SSL* s, const char* file, int type) {
-  return SSL_CTX_use_certificate_file(s->ctx, file, type);
+  SSL_CTX* own = cachet_compat::own_settings(s);
+  return own != nullptr ? SSL_CTX_use_certificate_file(own, file, type) : 0;
 }
-int SSL_use_PrivateKey(SSL* s, EVP_PKEY* key) { return SSL_CTX_use_PrivateKey(s->ctx, key); }
+int SSL_use_PrivateKey(SSL* s, EVP_PKEY* key) {
+  SSL_CTX* own = cachet_compat::own_settings(s);
+  return own != nullptr ? SSL_CTX_use_PrivateKey(own, key) : 0;
+}
 int SSL_use_PrivateKey_file(SSL* s, const char* file, int type) {
-  return SSL_CTX_use_PrivateKey_file(s->ctx, file, type);
+  SSL_CTX* own = cachet_compat::own_settings(s);
+  return own != nullptr ? SSL_CTX_use_PrivateKey_file(own, file, type) : 0;
 }
-void SSL_set_verify_depth(SSL* s, int depth) { SSL_CTX_set_verify_depth(s->ctx, depth); }
+void SSL_set_verify_depth(SSL* s, int depth) {
+  if (SSL_CTX* own = cachet_compat::own_settings(s)) SSL_CTX_set_verify_depth(own, depth);
+}
 
 X509* SSL_get0_peer_certificate(const SSL* s) {
   // get0: the SSL keeps the object; it is remade when the peer changes.

@@ -176,8 +176,12 @@ STACK_OF(X509)* SSL_get_peer_cert_chain(const SSL* s) {
   return last;
 }
 
-X509* SSL_get_certificate(const SSL* s) { return s->ctx->certificate; }
-EVP_PKEY* SSL_get_privatekey(const SSL* s) { return s->ctx->private_key; }
+X509* SSL_get_certificate(const SSL* s) {
+  return s->own != nullptr && s->own->certificate != nullptr ? s->own->certificate : s->ctx->certificate;
+}
+EVP_PKEY* SSL_get_privatekey(const SSL* s) {
+  return s->own != nullptr && s->own->private_key != nullptr ? s->own->private_key : s->ctx->private_key;
+}
 
 OSSL_HANDSHAKE_STATE SSL_get_state(const SSL* s) {
   if (!s->conn) return TLS_ST_BEFORE;

@@ -49,6 +49,12 @@ void ssl_error(int reason, const char* what, const char* file = __builtin_FILE()
 // after putting the reason on the error queue).
 std::shared_ptr<const cachet::Context> build_context(SSL* s);
 
+// The settings an SSL was given alone (SSL_set_cipher_list,
+// SSL_use_certificate, ...), held in an SSL_CTX of its own, made on first
+// use; what it leaves unset comes from the SSL's SSL_CTX. Null on allocation
+// failure (with an ERR entry).
+SSL_CTX* own_settings(SSL* s);
+
 // DTLSv1_handle_timeout's work: when the retransmission deadline has passed,
 // resends the flight through the write BIO (1), 0 when nothing was due, -1
 // when the handshake has now failed.
@@ -144,6 +150,9 @@ struct ssl_st {
   void (*info_callback)(const SSL*, int, int) = nullptr;
   void (*msg_callback)(int, int, int, const void*, size_t, SSL*, void*) = nullptr;
   void* msg_callback_arg = nullptr;
+  // Per-SSL settings (cachet_compat::own_settings); null: none.
+  SSL_CTX* own = nullptr;
+  std::optional<int> quiet_shutdown;
   // What the get0 accessors hand out, kept until the next call or SSL_free.
   X509* peer_certificate = nullptr;
   SSL_SESSION* current_session = nullptr;

@@ -69,12 +69,21 @@ SSL_CTX* SSL_set_SSL_CTX(SSL* s, SSL_CTX* ctx) {
   return ctx;
 }
 
-int SSL_set_cipher_list(SSL* s, const char* list) { return SSL_CTX_set_cipher_list(s->ctx, list); }
+// Per-SSL settings go to the SSL's own settings (cachet_compat::own_settings),
+// leaving its SSL_CTX and the other SSLs made from it alone.
+int SSL_set_cipher_list(SSL* s, const char* list) {
+  SSL_CTX* own = cachet_compat::own_settings(s);
+  return own != nullptr ? SSL_CTX_set_cipher_list(own, list) : 0;
+}
 
-int SSL_set_tlsext_use_srtp(SSL* s, const char* profiles) { return SSL_CTX_set_tlsext_use_srtp(s->ctx, profiles); }
+int SSL_set_tlsext_use_srtp(SSL* s, const char* profiles) {
+  SSL_CTX* own = cachet_compat::own_settings(s);
+  return own != nullptr ? SSL_CTX_set_tlsext_use_srtp(own, profiles) : 1;
+}
 
 int SSL_set_alpn_protos(SSL* s, const unsigned char* protos, unsigned int len) {
-  return SSL_CTX_set_alpn_protos(s->ctx, protos, len);
+  SSL_CTX* own = cachet_compat::own_settings(s);
+  return own != nullptr ? SSL_CTX_set_alpn_protos(own, protos, len) : 1;
 }
 
 int SSL_select_next_proto(unsigned char** out, unsigned char* outlen, const unsigned char* server, unsigned int server_len,
@@ -107,19 +116,27 @@ int SSL_select_next_proto(unsigned char** out, unsigned char* outlen, const unsi
 }
 
 void SSL_set_info_callback(SSL* s, void (*cb)(const SSL*, int, int)) { s->info_callback = cb; }
-void SSL_set_psk_client_callback(SSL* s, SSL_psk_client_cb_func cb) { s->ctx->psk_client = cb; }
-void SSL_set_psk_server_callback(SSL* s, SSL_psk_server_cb_func cb) { s->ctx->psk_server = cb; }
-int SSL_use_psk_identity_hint(SSL* s, const char* hint) { return SSL_CTX_use_psk_identity_hint(s->ctx, hint); }
+void SSL_set_psk_client_callback(SSL* s, SSL_psk_client_cb_func cb) {
+  if (SSL_CTX* own = cachet_compat::own_settings(s)) own->psk_client = cb;
+}
+void SSL_set_psk_server_callback(SSL* s, SSL_psk_server_cb_func cb) {
+  if (SSL_CTX* own = cachet_compat::own_settings(s)) own->psk_server = cb;
+}
+int SSL_use_psk_identity_hint(SSL* s, const char* hint) {
+  SSL_CTX* own = cachet_compat::own_settings(s);
+  return own != nullptr ? SSL_CTX_use_psk_identity_hint(own, hint) : 0;
+}
 const char* SSL_get_psk_identity_hint(const SSL* s) {
-  return s->ctx->psk_identity_hint.empty() ? nullptr : s->ctx->psk_identity_hint.c_str();
+  const SSL_CTX* from = s->own != nullptr && !s->own->psk_identity_hint.empty() ? s->own : s->ctx;
+  return from->psk_identity_hint.empty() ? nullptr : from->psk_identity_hint.c_str();
 }
 const char* SSL_get_psk_identity(const SSL* s) {
   if (!s->conn || s->conn->psk_identity().empty()) return nullptr;
   return s->conn->psk_identity().data();
 }
 
-void SSL_set_quiet_shutdown(SSL* s, int mode) { s->ctx->quiet_shutdown = mode; }
-int SSL_get_quiet_shutdown(const SSL* s) { return s->ctx->quiet_shutdown; }
+void SSL_set_quiet_shutdown(SSL* s, int mode) { s->quiet_shutdown = mode; }
+int SSL_get_quiet_shutdown(const SSL* s) { return s->quiet_shutdown.value_or(s->ctx->quiet_shutdown); }
 
 int SSL_read_ex(SSL* s, void* buf, size_t num, size_t* readbytes) {
   const int n = SSL_read(s, buf, num > 0x7fffffff ? 0x7fffffff : static_cast<int>(num));
@@ -147,6 +164,21 @@ int SSL_peek(SSL* s, void* buf, int num) {
   return static_cast<int>(n);
 }
 
-int SSL_check_private_key(const SSL* s) { return SSL_CTX_check_private_key(s->ctx); }
+int SSL_check_private_key(const SSL* s) {
+  if (s->own == nullptr || (s->own->certificate == nullptr && s->own->private_key == nullptr)) {
+    return SSL_CTX_check_private_key(s->ctx);
+  }
+  X509* certificate = s->own->certificate != nullptr ? s->own->certificate : s->ctx->certificate;
+  EVP_PKEY* key = s->own->private_key != nullptr ? s->own->private_key : s->ctx->private_key;
+  if (certificate == nullptr || key == nullptr) {
+    ssl_error(SSL_R_NO_CERTIFICATE_ASSIGNED, "no certificate or no private key");
+    return 0;
+  }
+  if (X509_check_private_key(certificate, key) != 1) {
+    ssl_error(SSL_R_BAD_VALUE, "the private key does not match the certificate");
+    return 0;
+  }
+  return 1;
+}
 
 }  // extern "C"

@@ -226,6 +226,37 @@ int main(int argc, char** argv) {
   printf("timeout is the callback's 50 ms: %d\n", left.tv_sec == 0 && left.tv_usec > 10000 && left.tv_usec <= 50000);
   free_pair(&p);
 
+  /* 6. Settings given to one SSL stay with it: two clients of one SSL_CTX
+   *    with different SSL_set_cipher_list lists each get their own suite. */
+  SSL_CTX* both = server_ctx();
+  SSL_CTX_set_cipher_list(both, "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384");
+  struct pair a, b;
+  make_pair(&a, cctx, both);
+  make_pair(&b, cctx, both);
+  SSL_set_cipher_list(a.client, "ECDHE-ECDSA-AES256-GCM-SHA384");
+  SSL_set_cipher_list(b.client, "ECDHE-ECDSA-AES128-GCM-SHA256");
+
+  const int a_ok = handshake(&a, &cret, &sret);
+  const int b_ok = handshake(&b, &cret, &sret);
+  printf("per-SSL cipher lists: first %s, second %s\n",
+         a_ok ? SSL_CIPHER_get_name(SSL_get_current_cipher(a.client)) : "failed",
+         b_ok ? SSL_CIPHER_get_name(SSL_get_current_cipher(b.client)) : "failed");
+  free_pair(&a);
+  free_pair(&b);
+  SSL_CTX_free(both);
+
+  /* 7. Verification depth: the server sends leaf + intermediate, so with the
+   *    root the chain has 3 certificates: depth 0 is too short, 1 enough. */
+  for (int depth = 0; depth <= 1; ++depth) {
+    make_pair(&p, cctx, sctx);
+    SSL_set_verify_depth(p.client, depth);
+    const int ok = handshake(&p, &cret, &sret);
+    printf("verify depth %d: handshake %s, verify result %ld\n", depth, ok ? "done" : "failed",
+           SSL_get_verify_result(p.client));
+    ERR_clear_error();
+    free_pair(&p);
+  }
+
   SSL_CTX_free(sctx);
   SSL_CTX_free(cctx);
   SSL_CTX_free(wrong_ca);
