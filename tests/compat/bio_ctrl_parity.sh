@@ -6,17 +6,8 @@
 # directory on LD_LIBRARY_PATH (drop-in) — and the normalised logs compared
 # line by line (lines starting "#" may differ; the normalisation is
 # documented at the top of the .c file).
-set -u
-top=${CACHET_TOP_SRCDIR:?}
-build=${CACHET_TOP_BUILDDIR:?}
-shim=$build/compat/.libs
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-result() {  # result NAME STATUS [file to show on failure]
-  if [ "$2" -eq 0 ]; then echo "CASE PASS: $1"; else
-    echo "CASE FAIL: $1"; failures=$((failures + 1)); [ -n "${3:-}" ] && head -60 "$3"; fi
-}
+CACHET_SHOW_LINES=60
+. "$(dirname "$0")/lib.sh"
 src=$top/tests/compat/bio_ctrl_parity.c
 gcc -std=gnu11 -Wall -Wextra -Werror -o "$work/real" "$src" -lssl -lcrypto >"$work/real.log" 2>&1
 result "bio-ctrl-parity/builds-against-openssl-3.0" $? "$work/real.log"

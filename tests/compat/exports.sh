@@ -4,17 +4,7 @@
 # the code never defines would otherwise vanish silently from the version
 # script), nothing else is exported, and the sonames are libssl.so.3 and
 # libcrypto.so.3.
-set -u
-top=${CACHET_TOP_SRCDIR:?}
-build=${CACHET_TOP_BUILDDIR:?}
-shim=$build/compat/.libs
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-result() {  # result NAME STATUS [file to show on failure]
-  if [ "$2" -eq 0 ]; then echo "CASE PASS: $1"; else
-    echo "CASE FAIL: $1"; failures=$((failures + 1)); [ -n "${3:-}" ] && head -40 "$3"; fi
-}
+. "$(dirname "$0")/lib.sh"
 for lib in ssl crypto; do
   so=$shim/lib$lib.so.3
   sort -u "$top/compat/symbols/lib$lib.txt" >"$work/$lib.listed"

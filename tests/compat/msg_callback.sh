@@ -2,17 +2,7 @@
 # tests/compat/msg_callback.c (OpenSSL's msg callback, on the SSL_CTX and on
 # the SSL) built against OpenSSL 3.0, relinked against Cachet, and run
 # drop-in: the messages each side reports must be the same.
-set -u
-top=${CACHET_TOP_SRCDIR:?}
-build=${CACHET_TOP_BUILDDIR:?}
-shim=$build/compat/.libs
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-result() {
-  if [ "$2" -eq 0 ]; then echo "CASE PASS: $1"; else
-    echo "CASE FAIL: $1"; failures=$((failures + 1)); [ -n "${3:-}" ] && head -40 "$3"; fi
-}
+. "$(dirname "$0")/lib.sh"
 src=$top/tests/compat/msg_callback.c
 gcc -std=gnu11 -Wall -Wextra -Werror -o "$work/real" "$src" -lssl -lcrypto >"$work/build.log" 2>&1 &&
   gcc -std=gnu11 -Wall -Wextra -Werror -I"$top/compat/include" -o "$work/relinked" "$src" -L"$shim" -lssl -lcrypto \

@@ -5,17 +5,7 @@
 # OpenSSL 3.0, relinked against Cachet's libssl/libcrypto, and the OpenSSL
 # build run unchanged with Cachet's directory on LD_LIBRARY_PATH (drop-in) —
 # and the outputs compared line by line (lines starting "#" may differ).
-set -u
-top=${CACHET_TOP_SRCDIR:?}
-build=${CACHET_TOP_BUILDDIR:?}
-shim=$build/compat/.libs
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-result() {  # result NAME STATUS [file to show on failure]
-  if [ "$2" -eq 0 ]; then echo "CASE PASS: $1"; else
-    echo "CASE FAIL: $1"; failures=$((failures + 1)); [ -n "${3:-}" ] && head -40 "$3"; fi
-}
+. "$(dirname "$0")/lib.sh"
 src=$top/tests/compat/dtls_scenarios.c
 gcc -std=gnu11 -Wall -Wextra -Werror -o "$work/real" "$src" -lssl -lcrypto >"$work/real.log" 2>&1
 result "compat-scenarios/builds-against-openssl-3.0" $? "$work/real.log"
