@@ -5,6 +5,7 @@
 #include <map>
 
 #include "base/byte_reader.hpp"
+#include "connection/rtt_cache.hpp"
 #include "connection_test_util.hpp"
 #include "record/header.hpp"
 
@@ -655,6 +656,23 @@ BOOST_AUTO_TEST_CASE(retransmission_timer_follows_the_round_trip) {
   BOOST_TEST_REQUIRE(link.handshake());
   BOOST_TEST((*link.client->measured_rtt() == milliseconds(2)));
   BOOST_TEST((link.client->retransmit_timeout() == milliseconds(100)));
+}
+
+
+// The per-peer RTT memory is bounded: the oldest peer leaves first.
+BOOST_AUTO_TEST_CASE(rtt_cache_is_bounded) {
+  RttCache cache;
+  for (size_t i = 0; i < RttCache::kMaxPeers + 10; ++i) {
+    cache.put("peer-" + std::to_string(i), std::chrono::milliseconds(i + 1));
+  }
+  BOOST_TEST(cache.size() == RttCache::kMaxPeers);
+  BOOST_TEST(!cache.get("peer-0").has_value());
+  BOOST_TEST(!cache.get("peer-9").has_value());
+  BOOST_TEST((cache.get("peer-10") == std::optional<Duration>(std::chrono::milliseconds(11))));
+  // A new measurement for a known peer replaces its value and takes no room.
+  cache.put("peer-10", std::chrono::milliseconds(5));
+  BOOST_TEST(cache.size() == RttCache::kMaxPeers);
+  BOOST_TEST((cache.get("peer-10") == std::optional<Duration>(std::chrono::milliseconds(5))));
 }
 
 // close_notify alert are seen leaving one side and arriving at the other.
