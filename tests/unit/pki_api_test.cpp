@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "shell_util.hpp"
+
 using namespace cachet;
 
 namespace {
@@ -40,31 +42,9 @@ std::vector<uint8_t> read_bytes(const std::string& path) {
   return std::vector<uint8_t>(s.begin(), s.end());
 }
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out.push_back(c);
-  }
-  return out + "'";
-}
-
-struct Command {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-Command run(const std::string& command) {
-  Command result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) throw std::runtime_error("popen failed: " + command);
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.output.append(buffer, n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using test::CommandResult;
+using test::run_command;
+using test::shell_quote;
 
 // The value of "key=..." on its own line of openssl's output.
 std::string field(const std::string& output, const std::string& key) {
@@ -201,9 +181,9 @@ BOOST_AUTO_TEST_CASE(test_pki_names_serials_dates_fingerprints_match_openssl) {
       const std::string file = std::string(dir) + "/" + role + ".pem";
       BOOST_TEST_CONTEXT(file) {
         const Certificate cert = load_certificate(file);
-        const std::string path = quote(pki_path(file));
-        const Command out =
-            run("openssl x509 -noout -subject -issuer -serial -dates -fingerprint -sha1 -in " + path);
+        const std::string path = shell_quote(pki_path(file));
+        const CommandResult out =
+            run_command("openssl x509 -noout -subject -issuer -serial -dates -fingerprint -sha1 -in " + path);
         BOOST_REQUIRE_EQUAL(out.exit_code, 0);
         BOOST_TEST(cert.subject().print() == field(out.output, "subject"));
         BOOST_TEST(cert.issuer().print() == field(out.output, "issuer"));
@@ -213,24 +193,24 @@ BOOST_AUTO_TEST_CASE(test_pki_names_serials_dates_fingerprints_match_openssl) {
         BOOST_TEST(cert.not_after_unix() == parse_openssl_date(field(out.output, "notAfter")));
         BOOST_TEST(hex_upper(*cert.fingerprint("SHA1"), ":") == field(out.output, "sha1 Fingerprint"));
 
-        const Command sha256 = run("openssl x509 -noout -fingerprint -sha256 -in " + path);
+        const CommandResult sha256 = run_command("openssl x509 -noout -fingerprint -sha256 -in " + path);
         BOOST_TEST(hex_upper(*cert.fingerprint("sha-256"), ":") == field(sha256.output, "sha256 Fingerprint"));
-        const Command sha384 = run("openssl x509 -noout -fingerprint -sha384 -in " + path);
+        const CommandResult sha384 = run_command("openssl x509 -noout -fingerprint -sha384 -in " + path);
         BOOST_TEST(hex_upper(*cert.fingerprint("SHA384"), ":") == field(sha384.output, "sha384 Fingerprint"));
-        const Command sha512 = run("openssl x509 -noout -fingerprint -sha512 -in " + path);
+        const CommandResult sha512 = run_command("openssl x509 -noout -fingerprint -sha512 -in " + path);
         BOOST_TEST(hex_upper(*cert.fingerprint("SHA512"), ":") == field(sha512.output, "sha512 Fingerprint"));
 
-        const Command rfc = run("openssl x509 -noout -subject -issuer -nameopt RFC2253 -in " + path);
+        const CommandResult rfc = run_command("openssl x509 -noout -subject -issuer -nameopt RFC2253 -in " + path);
         BOOST_TEST(cert.subject().rfc2253() == field(rfc.output, "subject"));
         BOOST_TEST(cert.issuer().rfc2253() == field(rfc.output, "issuer"));
         // The command line's "compat" name option prints X509_NAME_oneline.
-        const Command compat = run("openssl x509 -noout -subject -issuer -nameopt compat -in " + path);
+        const CommandResult compat = run_command("openssl x509 -noout -subject -issuer -nameopt compat -in " + path);
         BOOST_TEST(cert.subject().one_line() == field(compat.output, "subject"));
         BOOST_TEST(cert.issuer().one_line() == field(compat.output, "issuer"));
         // X509_NAME_print (XN_FLAG_COMPAT) is only reachable through the library.
         BOOST_TEST(cert.subject().print(NamePrintOptions::legacy_form()).rfind("O=Cachet Test, CN=", 0) == 0u);
 
-        const Command hashes = run("openssl x509 -noout -subject_hash -issuer_hash -in " + path);
+        const CommandResult hashes = run_command("openssl x509 -noout -subject_hash -issuer_hash -in " + path);
         char expected[32];
         std::snprintf(expected, sizeof(expected), "%08x\n%08x\n", cert.subject().hash(), cert.issuer().hash());
         BOOST_TEST(hashes.output == expected);
@@ -256,14 +236,14 @@ BOOST_AUTO_TEST_CASE(text_dump_matches_openssl_x509_text) {
     BOOST_TEST_CONTEXT(file) {
       auto cert = Certificate::from_pem(read_file(file));
       BOOST_REQUIRE(cert.ok());
-      const Command out = run("openssl x509 -noout -text -in " + quote(file));
+      const CommandResult out = run_command("openssl x509 -noout -text -in " + shell_quote(file));
       BOOST_REQUIRE_EQUAL(out.exit_code, 0);
       BOOST_TEST(cert->text() == out.output);
     }
   }
   // Names laid out one per line (X509_print_ex with XN_FLAG_MULTILINE).
   const std::string server = pki_path("rsa2048/server.pem");
-  const Command multiline = run("openssl x509 -noout -text -nameopt multiline -in " + quote(server));
+  const CommandResult multiline = run_command("openssl x509 -noout -text -nameopt multiline -in " + shell_quote(server));
   BOOST_TEST(load_certificate("rsa2048/server.pem").text(NamePrintOptions::multiline()) == multiline.output);
 }
 
@@ -309,7 +289,7 @@ BOOST_AUTO_TEST_CASE(public_keys_match_openssl) {
       BOOST_REQUIRE(key.ok());
       BOOST_TEST((key->type() == c.type));
       BOOST_TEST(key->bits() == c.bits);
-      const Command pub = run("openssl x509 -noout -pubkey -in " + quote(pki_path(file)));
+      const CommandResult pub = run_command("openssl x509 -noout -pubkey -in " + shell_quote(pki_path(file)));
       BOOST_TEST(key->to_pem() == pub.output);
       auto reparsed = PublicKey::from_pem(pub.output);
       BOOST_REQUIRE(reparsed.ok());
@@ -361,14 +341,14 @@ BOOST_AUTO_TEST_CASE(host_and_ip_checks_agree_with_openssl) {
                            "SERVER.Example", "server.example.", "*.server.example", "x.www.server.example",
                            "127.0.0.1", "::1"}) {
     BOOST_TEST_CONTEXT(host) {
-      const Command out = run(std::string("openssl x509 -noout -checkhost ") + host + " -in " + quote(file));
+      const CommandResult out = run_command(std::string("openssl x509 -noout -checkhost ") + host + " -in " + shell_quote(file));
       const bool openssl_matches = out.output.find("does match") != std::string::npos;
       BOOST_TEST(cert.check_host(host) == openssl_matches);
     }
   }
   for (const char* ip : {"127.0.0.1", "::1", "10.0.0.1", "::2"}) {
     BOOST_TEST_CONTEXT(ip) {
-      const Command out = run(std::string("openssl x509 -noout -checkip ") + ip + " -in " + quote(file));
+      const CommandResult out = run_command(std::string("openssl x509 -noout -checkip ") + ip + " -in " + shell_quote(file));
       const bool openssl_matches = out.output.find("does match") != std::string::npos;
       BOOST_TEST(cert.check_ip(ip) == openssl_matches);
     }
@@ -383,10 +363,10 @@ BOOST_AUTO_TEST_CASE(host_and_ip_checks_agree_with_openssl) {
   const Name cn_only = make_name({{"CN", "cn-only.example"}});
   auto built = self_signed(generated_key(KeyType::kEcP256), cn_only, "SHA256");
   BOOST_REQUIRE(built.ok());
-  const std::string built_file = quote(dir.write("cn.pem", built->to_pem()));
+  const std::string built_file = shell_quote(dir.write("cn.pem", built->to_pem()));
   for (const char* host : {"cn-only.example", "other.example"}) {
     BOOST_TEST_CONTEXT(host) {
-      const Command out = run(std::string("openssl x509 -noout -checkhost ") + host + " -in " + built_file);
+      const CommandResult out = run_command(std::string("openssl x509 -noout -checkhost ") + host + " -in " + built_file);
       BOOST_TEST(built->check_host(host) == (out.output.find("does match") != std::string::npos));
     }
   }
@@ -410,14 +390,14 @@ BOOST_AUTO_TEST_CASE(generated_keys_round_trip_through_openssl_pkey) {
       const std::string pem = key.to_pem();
       BOOST_TEST(pem.rfind("-----BEGIN PRIVATE KEY-----\n", 0) == 0u);
       const std::string key_file = dir.write("key.pem", pem);
-      const Command text = run("openssl pkey -noout -text -in " + quote(key_file));
+      const CommandResult text = run_command("openssl pkey -noout -text -in " + shell_quote(key_file));
       BOOST_TEST(text.exit_code == 0);
       BOOST_TEST(text.output.find(k.openssl_text) != std::string::npos);
-      const Command pub = run("openssl pkey -pubout -in " + quote(key_file));
+      const CommandResult pub = run_command("openssl pkey -pubout -in " + shell_quote(key_file));
       BOOST_TEST(pub.exit_code == 0);
       BOOST_TEST(pub.output == key.public_key().to_pem());
       // OpenSSL's own PKCS#8 of the key reads back as the same key.
-      const Command rewritten = run("openssl pkey -in " + quote(key_file));
+      const CommandResult rewritten = run_command("openssl pkey -in " + shell_quote(key_file));
       auto reread = PrivateKey::from_pem(rewritten.output);
       BOOST_REQUIRE(reread.ok());
       BOOST_TEST(reread->matches(key.public_key()));
@@ -434,7 +414,7 @@ BOOST_AUTO_TEST_CASE(generated_keys_round_trip_through_openssl_pkey) {
       BOOST_REQUIRE(encrypted.ok());
       BOOST_TEST(encrypted->rfind("-----BEGIN ENCRYPTED PRIVATE KEY-----\n", 0) == 0u);
       const std::string enc_file = dir.write("enc.pem", *encrypted);
-      const Command dec = run("openssl pkey -pubout -passin 'pass:s3cret pass' -in " + quote(enc_file));
+      const CommandResult dec = run_command("openssl pkey -pubout -passin 'pass:s3cret pass' -in " + shell_quote(enc_file));
       BOOST_TEST(dec.output == key.public_key().to_pem());
       auto decrypted = PrivateKey::from_pem(*encrypted, "s3cret pass");
       BOOST_REQUIRE(decrypted.ok());
@@ -443,7 +423,7 @@ BOOST_AUTO_TEST_CASE(generated_keys_round_trip_through_openssl_pkey) {
       BOOST_TEST(!wrong.ok());
       BOOST_TEST((wrong.error().code() == ErrorCode::kAuthenticationFailed));
       BOOST_TEST(!PrivateKey::from_pem(*encrypted).ok());
-      const Command openssl_enc = run("openssl pkey -aes256 -passout pass:abc -in " + quote(key_file));
+      const CommandResult openssl_enc = run_command("openssl pkey -aes256 -passout pass:abc -in " + shell_quote(key_file));
       auto from_openssl = PrivateKey::from_pem(openssl_enc.output, "abc");
       BOOST_REQUIRE(from_openssl.ok());
       BOOST_TEST(from_openssl->matches(key.public_key()));
@@ -459,7 +439,7 @@ BOOST_AUTO_TEST_CASE(generated_keys_round_trip_through_openssl_pkey) {
             k.type == KeyType::kRsa ? "-----BEGIN RSA PRIVATE KEY-----" : "-----BEGIN EC PRIVATE KEY-----";
         BOOST_TEST(traditional->find(header) != std::string::npos);
         const std::string trad_file = dir.write("trad.pem", *traditional);
-        BOOST_TEST(run("openssl pkey -pubout -in " + quote(trad_file)).output == key.public_key().to_pem());
+        BOOST_TEST(run_command("openssl pkey -pubout -in " + shell_quote(trad_file)).output == key.public_key().to_pem());
         auto back = PrivateKey::from_pem(*traditional);
         BOOST_REQUIRE(back.ok());
         BOOST_TEST((back->public_key() == key.public_key()));
@@ -513,21 +493,21 @@ BOOST_AUTO_TEST_CASE(signatures_cross_verify_with_openssl) {
           std::string lower = hash;
           for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
           const std::string verify =
-              hash.empty() ? "openssl pkeyutl -verify -pubin -inkey " + quote(pub_file) + " -rawin -in " +
-                                 quote(data_file) + " -sigfile " + quote(sig_file)
-                           : "openssl dgst -" + lower + " -verify " + quote(pub_file) + " -signature " +
-                                 quote(sig_file) + " " + quote(data_file);
-          const Command ours = run(verify);
+              hash.empty() ? "openssl pkeyutl -verify -pubin -inkey " + shell_quote(pub_file) + " -rawin -in " +
+                                 shell_quote(data_file) + " -sigfile " + shell_quote(sig_file)
+                           : "openssl dgst -" + lower + " -verify " + shell_quote(pub_file) + " -signature " +
+                                 shell_quote(sig_file) + " " + shell_quote(data_file);
+          const CommandResult ours = run_command(verify);
           BOOST_TEST(ours.exit_code == 0, ours.output);
 
           // And OpenSSL's signature verifies here.
           const std::string theirs_file = dir.path("theirs");
           const std::string sign =
-              hash.empty() ? "openssl pkeyutl -sign -inkey " + quote(key_file) + " -rawin -in " + quote(data_file) +
-                                 " -out " + quote(theirs_file)
-                           : "openssl dgst -" + lower + " -sign " + quote(key_file) + " -out " + quote(theirs_file) +
-                                 " " + quote(data_file);
-          BOOST_REQUIRE_EQUAL(run(sign).exit_code, 0);
+              hash.empty() ? "openssl pkeyutl -sign -inkey " + shell_quote(key_file) + " -rawin -in " + shell_quote(data_file) +
+                                 " -out " + shell_quote(theirs_file)
+                           : "openssl dgst -" + lower + " -sign " + shell_quote(key_file) + " -out " + shell_quote(theirs_file) +
+                                 " " + shell_quote(data_file);
+          BOOST_REQUIRE_EQUAL(run_command(sign).exit_code, 0);
           BOOST_TEST(key.public_key().verify(hash, message, read_bytes(theirs_file)).ok());
 
           std::vector<uint8_t> tampered = *signature;
@@ -569,13 +549,13 @@ BOOST_AUTO_TEST_CASE(self_signed_certificates_verify_with_openssl) {
       BOOST_TEST(cert->signature_algorithm() == k.signature);
 
       const std::string file = dir.write("self.pem", cert->to_pem());
-      const Command verify = run("openssl verify -CAfile " + quote(file) + " " + quote(file));
+      const CommandResult verify = run_command("openssl verify -CAfile " + shell_quote(file) + " " + shell_quote(file));
       BOOST_TEST(verify.output == file + ": OK\n");
-      const Command fields = run("openssl x509 -noout -subject -issuer -serial -in " + quote(file));
+      const CommandResult fields = run_command("openssl x509 -noout -subject -issuer -serial -in " + shell_quote(file));
       BOOST_TEST(field(fields.output, "subject") == "C = SE, CN = OpenWebRTC");
       BOOST_TEST(field(fields.output, "issuer") == "C = SE, CN = OpenWebRTC");
       BOOST_TEST(field(fields.output, "serial") == "00");
-      BOOST_TEST(cert->text() == run("openssl x509 -noout -text -in " + quote(file)).output);
+      BOOST_TEST(cert->text() == run_command("openssl x509 -noout -text -in " + shell_quote(file)).output);
       BOOST_TEST(cert->subject().one_line() == "/C=SE/CN=OpenWebRTC");
     }
   }
@@ -622,14 +602,14 @@ BOOST_AUTO_TEST_CASE(issued_certificates_verify_against_their_ca_only) {
 
   const std::string ca_file = dir.write("ca.pem", ca->to_pem());
   const std::string leaf_file = dir.write("leaf.pem", leaf->to_pem());
-  BOOST_TEST(run("openssl verify -CAfile " + quote(ca_file) + " " + quote(leaf_file)).output == leaf_file + ": OK\n");
+  BOOST_TEST(run_command("openssl verify -CAfile " + shell_quote(ca_file) + " " + shell_quote(leaf_file)).output == leaf_file + ": OK\n");
   // The same leaf against an unrelated CA fails in OpenSSL too.
   const std::string other_file = dir.write("other.pem", load_certificate("p256/root.pem").to_pem());
-  BOOST_TEST(run("openssl verify -CAfile " + quote(other_file) + " " + quote(leaf_file)).exit_code != 0);
-  const Command fields = run("openssl x509 -noout -serial -in " + quote(leaf_file));
+  BOOST_TEST(run_command("openssl verify -CAfile " + shell_quote(other_file) + " " + shell_quote(leaf_file)).exit_code != 0);
+  const CommandResult fields = run_command("openssl x509 -noout -serial -in " + shell_quote(leaf_file));
   BOOST_TEST(field(fields.output, "serial") == "8001");
-  BOOST_TEST(leaf->text() == run("openssl x509 -noout -text -in " + quote(leaf_file)).output);
-  BOOST_TEST(ca->text() == run("openssl x509 -noout -text -in " + quote(ca_file)).output);
+  BOOST_TEST(leaf->text() == run_command("openssl x509 -noout -text -in " + shell_quote(leaf_file)).output);
+  BOOST_TEST(ca->text() == run_command("openssl x509 -noout -text -in " + shell_quote(ca_file)).output);
 }
 
 BOOST_AUTO_TEST_CASE(versions_hashes_and_validity_encodings) {
@@ -652,19 +632,19 @@ BOOST_AUTO_TEST_CASE(versions_hashes_and_validity_encodings) {
   BOOST_TEST(v1->not_after_unix() == 2524608000);
   BOOST_TEST(v1->signature_algorithm() == "sha512WithRSAEncryption");
   const std::string v1_file = dir.write("v1.pem", v1->to_pem());
-  const Command text = run("openssl x509 -noout -text -in " + quote(v1_file));
+  const CommandResult text = run_command("openssl x509 -noout -text -in " + shell_quote(v1_file));
   BOOST_TEST(text.output.find("Version: 1 (0x0)") != std::string::npos);
   BOOST_TEST(text.output.find("Not After : Jan  1 00:00:00 2050 GMT") != std::string::npos);
   BOOST_TEST(v1->text() == text.output);
-  BOOST_TEST(run("openssl verify -no_check_time -CAfile " + quote(v1_file) + " " + quote(v1_file)).exit_code == 0);
+  BOOST_TEST(run_command("openssl verify -no_check_time -CAfile " + shell_quote(v1_file) + " " + shell_quote(v1_file)).exit_code == 0);
 
   for (const char* hash : {"SHA384", "SHA512", "sha-256"}) {
     BOOST_TEST_CONTEXT(hash) {
       auto cert = self_signed(p256, name, hash);
       BOOST_REQUIRE(cert.ok());
       const std::string file = dir.write("c.pem", cert->to_pem());
-      BOOST_TEST(run("openssl verify -CAfile " + quote(file) + " " + quote(file)).exit_code == 0);
-      BOOST_TEST(cert->text() == run("openssl x509 -noout -text -in " + quote(file)).output);
+      BOOST_TEST(run_command("openssl verify -CAfile " + shell_quote(file) + " " + shell_quote(file)).exit_code == 0);
+      BOOST_TEST(cert->text() == run_command("openssl x509 -noout -text -in " + shell_quote(file)).output);
     }
   }
   // A long serial prints as hex rows.
@@ -672,8 +652,8 @@ BOOST_AUTO_TEST_CASE(versions_hashes_and_validity_encodings) {
   auto long_serial = self_signed(p256, name, "SHA256", serial);
   BOOST_REQUIRE(long_serial.ok());
   const std::string file = dir.write("serial.pem", long_serial->to_pem());
-  BOOST_TEST(long_serial->text() == run("openssl x509 -noout -text -in " + quote(file)).output);
-  BOOST_TEST(field(run("openssl x509 -noout -serial -in " + quote(file)).output, "serial") == hex_upper(serial));
+  BOOST_TEST(long_serial->text() == run_command("openssl x509 -noout -text -in " + shell_quote(file)).output);
+  BOOST_TEST(field(run_command("openssl x509 -noout -serial -in " + shell_quote(file)).output, "serial") == hex_upper(serial));
 }
 
 BOOST_AUTO_TEST_CASE(builder_refuses_bad_requests) {
@@ -733,19 +713,19 @@ BOOST_AUTO_TEST_CASE(escaping_and_layouts_match_openssl) {
   auto cert = self_signed(key, name, "SHA256");
   BOOST_REQUIRE(cert.ok());
   BOOST_TEST((cert->subject() == name));
-  const std::string file = quote(dir.write("names.pem", cert->to_pem()));
-  const Command oneline = run("openssl x509 -noout -subject -nameopt oneline -in " + file);
+  const std::string file = shell_quote(dir.write("names.pem", cert->to_pem()));
+  const CommandResult oneline = run_command("openssl x509 -noout -subject -nameopt oneline -in " + file);
   BOOST_TEST(cert->subject().print() == field(oneline.output, "subject"));
-  const Command rfc2253 = run("openssl x509 -noout -subject -nameopt RFC2253 -in " + file);
+  const CommandResult rfc2253 = run_command("openssl x509 -noout -subject -nameopt RFC2253 -in " + file);
   BOOST_TEST(cert->subject().rfc2253() == field(rfc2253.output, "subject"));
-  const Command compat = run("openssl x509 -noout -subject -nameopt compat -in " + file);
+  const CommandResult compat = run_command("openssl x509 -noout -subject -nameopt compat -in " + file);
   BOOST_TEST(cert->subject().one_line() == field(compat.output, "subject"));
-  const Command multiline = run("openssl x509 -noout -subject -nameopt multiline -in " + file);
+  const CommandResult multiline = run_command("openssl x509 -noout -subject -nameopt multiline -in " + file);
   BOOST_TEST("subject=\n" + cert->subject().print(NamePrintOptions::multiline(), 4) + "\n" == multiline.output);
-  BOOST_TEST(cert->text() == run("openssl x509 -noout -text -in " + file).output);
+  BOOST_TEST(cert->text() == run_command("openssl x509 -noout -text -in " + file).output);
   char hash[16];
   std::snprintf(hash, sizeof(hash), "%08x\n", cert->subject().hash());
-  BOOST_TEST(run("openssl x509 -noout -subject_hash -in " + file).output == hash);
+  BOOST_TEST(run_command("openssl x509 -noout -subject_hash -in " + file).output == hash);
   // X509_NAME_oneline and X509_NAME_print, as OpenSSL 3.0's library writes
   // them for this name (the command line cannot show the second).
   BOOST_TEST(cert->subject().one_line() ==
@@ -787,7 +767,7 @@ BOOST_AUTO_TEST_CASE(print_options_match_openssl_nameopt_flags) {
   BOOST_REQUIRE(name.add("description", "ctl\x01").ok());
   auto cert = self_signed(key, name, "SHA256");
   BOOST_REQUIRE(cert.ok());
-  const std::string file = quote(dir.write("opts.pem", cert->to_pem()));
+  const std::string file = shell_quote(dir.write("opts.pem", cert->to_pem()));
 
   using O = NamePrintOptions;
   auto with = [](O o, auto&& edit) {
@@ -834,13 +814,13 @@ BOOST_AUTO_TEST_CASE(print_options_match_openssl_nameopt_flags) {
   };
   for (const auto& c : cases) {
     BOOST_TEST_CONTEXT(c.nameopt) {
-      const Command out = run(std::string("openssl x509 -noout -subject -nameopt ") + c.nameopt + " -in " + file);
+      const CommandResult out = run_command(std::string("openssl x509 -noout -subject -nameopt ") + c.nameopt + " -in " + file);
       BOOST_REQUIRE_EQUAL(out.exit_code, 0);
       BOOST_TEST(cert->subject().print(c.options) == field(out.output, "subject"));
     }
   }
   // Without UTF-8 conversion: code points above 0xff as \UXXXX, Latin-1 bytes raw.
-  const Command multiline = run("openssl x509 -noout -subject -nameopt multiline,-esc_msb -in " + file);
+  const CommandResult multiline = run_command("openssl x509 -noout -subject -nameopt multiline,-esc_msb -in " + file);
   BOOST_TEST("subject=\n" + cert->subject().print(with(O::multiline(), [](O& o) { o.escape_msb = false; }), 4) +
                  "\n" ==
              multiline.output);
@@ -872,12 +852,12 @@ BOOST_AUTO_TEST_CASE(every_known_attribute_has_openssls_names) {
   }
   auto cert = self_signed(key, name, "SHA256");
   BOOST_REQUIRE(cert.ok());
-  const std::string file = quote(dir.write("all.pem", cert->to_pem()));
-  BOOST_TEST(cert->subject().print() == field(run("openssl x509 -noout -subject -in " + file).output, "subject"));
+  const std::string file = shell_quote(dir.write("all.pem", cert->to_pem()));
+  BOOST_TEST(cert->subject().print() == field(run_command("openssl x509 -noout -subject -in " + file).output, "subject"));
   BOOST_TEST("subject=\n" + cert->subject().print(NamePrintOptions::multiline(), 4) + "\n" ==
-             run("openssl x509 -noout -subject -nameopt multiline -in " + file).output);
+             run_command("openssl x509 -noout -subject -nameopt multiline -in " + file).output);
   BOOST_TEST(cert->subject().one_line() ==
-             field(run("openssl x509 -noout -subject -nameopt compat -in " + file).output, "subject"));
+             field(run_command("openssl x509 -noout -subject -nameopt compat -in " + file).output, "subject"));
   // String types OpenSSL would pick: PrintableString, NumericString, IA5String.
   const auto& entries = cert->subject().entries();
   for (const NameEntry& e : entries) {

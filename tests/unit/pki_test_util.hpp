@@ -15,6 +15,7 @@
 #include "base/clock.hpp"
 #include "pki/certificate.hpp"
 #include "pki/private_key.hpp"
+#include "shell_util.hpp"
 #include "test_util.hpp"
 
 namespace cachet::pki {
@@ -39,32 +40,6 @@ inline constexpr const char* kPkiPassphrase = "cachet-test";
 inline constexpr const char* kKeyTypes[] = {"p256", "p384", "rsa2048", "ed25519"};
 
 inline std::string pki_path(const std::string& relative) { return data_path("pki/" + relative); }
-
-inline std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out.push_back(c);
-  }
-  return out + "'";
-}
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-inline CommandResult run_command(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) throw std::runtime_error("popen failed: " + command);
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.output.append(buffer, n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 inline Bytes read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
