@@ -60,12 +60,27 @@ class CACHET_EXPORT Connection {
   void handle_datagram(std::span<uint8_t> datagram, Instant now, std::span<const uint8_t> from);
   // The next datagram to send, if any.
   std::optional<std::vector<uint8_t>> poll_transmit();
+  // The same into `out` (its old contents dropped): the buffers are swapped,
+  // so a caller that hands the same vector back each time makes the send path
+  // allocation-free once a burst's worth of buffers exists. False: nothing.
+  bool poll_transmit(std::vector<uint8_t>& out);
   std::optional<Instant> next_timeout() const;
   void handle_timeout(Instant now);
 
   // Application data: one record per write (at most max_write_size() bytes).
   Result<void> write(std::span<const uint8_t> data);
+  // One application record sealed straight into `out` as a complete datagram
+  // (it does not pass through poll_transmit): the record's length, or
+  // kBufferTooSmall when out has less than data.size() + record_overhead().
+  // For packing many records into one buffer (UDP GSO). Datagrams already
+  // queued for poll_transmit are not reordered behind it: drain those first.
+  Result<size_t> seal_into(std::span<const uint8_t> data, std::span<uint8_t> out);
+  // The bytes record protection adds to an application record now.
+  size_t record_overhead() const noexcept;
   std::optional<std::vector<uint8_t>> read();
+  // The next application record into `out` (buffers swapped, as for
+  // poll_transmit). False: none waiting.
+  bool read(std::vector<uint8_t>& out);
   size_t max_write_size() const noexcept;
   // Sends close_notify.
   void close();

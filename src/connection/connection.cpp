@@ -6,6 +6,7 @@
 
 #include "base/random.hpp"
 #include "base/clock.hpp"
+#include "connection/buffer_ring.hpp"
 #include "connection/context_impl.hpp"
 #include "handshake/handshake12.hpp"
 #include "handshake/key_schedule12.hpp"
@@ -43,8 +44,8 @@ struct Connection::Impl : record::RecordSink {
   Error error{ErrorCode::kOk};
   std::optional<uint8_t> alert_sent;
   std::optional<uint8_t> alert_received;
-  std::deque<Bytes> outgoing;
-  std::deque<Bytes> incoming;
+  BufferRing outgoing{kMaxQueuedDatagrams};
+  BufferRing incoming{kMaxQueuedRecords};
   std::vector<Bytes> scratch;  // datagrams produced while handling input
   Instant now{};
   std::optional<Instant> started;
@@ -105,9 +106,8 @@ struct Connection::Impl : record::RecordSink {
 
   void flush_scratch() {
     for (Bytes& d : scratch) {
-      if (outgoing.size() >= kMaxQueuedDatagrams) outgoing.pop_front();
       ++stats.datagrams_sent;
-      outgoing.push_back(std::move(d));
+      std::swap(outgoing.push(), d);
     }
     scratch.clear();
   }
@@ -241,11 +241,11 @@ struct Connection::Impl : record::RecordSink {
           ++stats.records_dropped;
           return;
         }
-        if (incoming.size() >= kMaxQueuedRecords) {
-          incoming.pop_front();
-          ++stats.records_dropped;
+        {
+          bool dropped = false;
+          incoming.push(&dropped).assign(r.payload.begin(), r.payload.end());
+          if (dropped) ++stats.records_dropped;
         }
-        incoming.emplace_back(r.payload.begin(), r.payload.end());
         return;
       default:
         ++stats.records_dropped;  // heartbeat, ACK, ...: not for DTLS 1.2
@@ -470,9 +470,14 @@ void Connection::handle_datagram(std::span<uint8_t> datagram, Instant now, std::
 std::optional<std::vector<uint8_t>> Connection::poll_transmit() {
   Impl& c = *impl_;
   if (c.outgoing.empty()) return std::nullopt;
-  Bytes d = std::move(c.outgoing.front());
-  c.outgoing.pop_front();
-  return d;
+  return c.outgoing.pop();
+}
+
+bool Connection::poll_transmit(std::vector<uint8_t>& out) {
+  Impl& c = *impl_;
+  if (c.outgoing.empty()) return false;
+  c.outgoing.pop_into(out);
+  return true;
 }
 
 std::optional<Instant> Connection::next_timeout() const {
@@ -505,20 +510,45 @@ Result<void> Connection::write(std::span<const uint8_t> data) {
   if (data.size() > c.max_plaintext) {
     return Error(ErrorCode::kLengthTooLarge, "larger than a record may carry (2^14, or the peer's record_size_limit)");
   }
-  Bytes out(data.size() + c.records.overhead(c.records.write_epoch()));
-  CACHET_ASSIGN_OR_RETURN(size_t n, c.records.seal(c.records.write_epoch(), ContentType::kApplicationData, data, out));
-  out.resize(n);
-  c.scratch.push_back(std::move(out));
-  c.flush_scratch();
+  Bytes& out = c.outgoing.push();
+  out.resize(data.size() + c.records.overhead(c.records.write_epoch()));
+  auto n = c.records.seal(c.records.write_epoch(), ContentType::kApplicationData, data, out);
+  if (!n) {
+    c.outgoing.pop_back();
+    return n.error();
+  }
+  out.resize(*n);
+  ++c.stats.datagrams_sent;
   return ok();
 }
+
+Result<size_t> Connection::seal_into(std::span<const uint8_t> data, std::span<uint8_t> out) {
+  Impl& c = *impl_;
+  if (c.state != ConnectionState::kEstablished) return Error(ErrorCode::kWrongState, "not established");
+  if (data.size() > c.max_plaintext) {
+    return Error(ErrorCode::kLengthTooLarge, "larger than a record may carry (2^14, or the peer's record_size_limit)");
+  }
+  if (out.size() < data.size() + c.records.overhead(c.records.write_epoch())) {
+    return Error(ErrorCode::kBufferTooSmall, "out has less room than the record needs");
+  }
+  CACHET_ASSIGN_OR_RETURN(size_t n, c.records.seal(c.records.write_epoch(), ContentType::kApplicationData, data, out));
+  ++c.stats.datagrams_sent;
+  return n;
+}
+
+size_t Connection::record_overhead() const noexcept { return impl_->records.overhead(impl_->records.write_epoch()); }
 
 std::optional<std::vector<uint8_t>> Connection::read() {
   Impl& c = *impl_;
   if (c.incoming.empty()) return std::nullopt;
-  Bytes d = std::move(c.incoming.front());
-  c.incoming.pop_front();
-  return d;
+  return c.incoming.pop();
+}
+
+bool Connection::read(std::vector<uint8_t>& out) {
+  Impl& c = *impl_;
+  if (c.incoming.empty()) return false;
+  c.incoming.pop_into(out);
+  return true;
 }
 
 void Connection::close() {
