@@ -103,6 +103,12 @@ class CACHET_EXPORT ContextBuilder {
   ContextBuilder& cookie_exchange(bool enabled);
   // Path MTU for handshake datagrams (default 1400).
   ContextBuilder& mtu(size_t mtu);
+  // How many validated peer certificate chains to remember (default 64; 0:
+  // none). A chain seen again within every certificate's validity period is
+  // not validated again; the handshake signature is always verified, and a
+  // certificate_verifier still sees every chain.
+  static constexpr size_t kDefaultPeerChainCache = 64;
+  ContextBuilder& peer_chain_cache(size_t entries);
   // Retransmission timer: initial timeout (RFC 6347: 1 s) and budget.
   ContextBuilder& retransmit_timeout(Duration initial, unsigned max_retransmissions = 10);
 

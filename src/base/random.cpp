@@ -1,11 +1,76 @@
 #include "base/random.hpp"
 
 #include <errno.h>
+#include <sys/mman.h>
 #include <sys/random.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "base/secure.hpp"
 
 namespace cachet {
 
+namespace {
+
+struct Pool {
+  size_t left;  // unserved bytes at the end of `bytes`; 0 after a fork
+  uint8_t bytes[SystemRandom::kPoolSize];
+};
+
+// One page per thread holding its Pool (see SystemRandom).
+class PoolPage {
+ public:
+  PoolPage() {
+    const long page = sysconf(_SC_PAGESIZE);
+    size_ = page > 0 && static_cast<size_t>(page) >= sizeof(Pool) ? static_cast<size_t>(page) : 0;
+    if (size_ == 0) return;
+    void* m = mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return;
+#ifdef MADV_WIPEONFORK
+    if (madvise(m, size_, MADV_WIPEONFORK) == 0) {
+      pool_ = static_cast<Pool*>(m);  // zero-filled: left == 0
+      return;
+    }
+#endif
+    munmap(m, size_);
+  }
+  ~PoolPage() {
+    if (pool_ == nullptr) return;
+    secure_wipe(pool_, sizeof(Pool));
+    munmap(pool_, size_);
+  }
+  PoolPage(const PoolPage&) = delete;
+  PoolPage& operator=(const PoolPage&) = delete;
+
+  Pool* pool() const noexcept { return pool_; }
+
+ private:
+  Pool* pool_ = nullptr;
+  size_t size_ = 0;
+};
+
+}  // namespace
+
 Result<void> SystemRandom::fill(MutableByteSpan out) {
+  if (out.size() > kPooledMax) return fill_direct(out);
+  thread_local PoolPage page;
+  Pool* pool = page.pool();
+  if (pool == nullptr) return fill_direct(out);
+  if (pool->left < out.size()) {
+    secure_wipe(pool->bytes, sizeof pool->bytes);
+    pool->left = 0;
+    CACHET_TRY(fill_direct(MutableByteSpan(pool->bytes, sizeof pool->bytes)));
+    pool->left = sizeof pool->bytes;
+  }
+  uint8_t* from = pool->bytes + (sizeof pool->bytes - pool->left);
+  std::memcpy(out.data(), from, out.size());
+  secure_wipe(from, out.size());
+  pool->left -= out.size();
+  return ok();
+}
+
+Result<void> SystemRandom::fill_direct(MutableByteSpan out) {
   size_t done = 0;
   while (done < out.size()) {
     ssize_t n = getrandom(out.data() + done, out.size() - done, 0);

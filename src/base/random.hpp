@@ -18,9 +18,19 @@ class Random {
 };
 
 // The kernel CSPRNG through getrandom(2), retrying on EINTR and short reads.
+// Requests of up to kPooledMax bytes are served from a per-thread pool of
+// kPoolSize bytes read from the kernel in one call (a handshake asks for
+// randomness several times; each getrandom is a system call). Every byte is
+// served once and wiped when served; the pool lives in its own page marked
+// MADV_WIPEONFORK, so a forked child finds it empty and never repeats its
+// parent's bytes. Where the kernel cannot wipe on fork, nothing is pooled.
 class SystemRandom final : public Random {
  public:
+  static constexpr size_t kPoolSize = 512;
+  static constexpr size_t kPooledMax = 64;
   Result<void> fill(MutableByteSpan out) override;
+  // Straight from the kernel, never pooled.
+  static Result<void> fill_direct(MutableByteSpan out);
   // A process-wide instance (stateless, thread-safe).
   static SystemRandom& instance();
 };

@@ -47,11 +47,15 @@ class BufferRing {
     if (count_ > 0) --count_;
   }
 
-  // The oldest entry swapped into `out`; out's old storage stays in the ring.
-  void pop_into(Bytes& out) noexcept {
+  // The oldest entry swapped into `out`. With `recycle`, out's old storage
+  // stays in the ring for the next push; without, it is freed, and an
+  // emptied ring frees its slot array too (an idle connection holds nothing).
+  void pop_into(Bytes& out, bool recycle = true) noexcept {
     std::swap(out, slots_[head_]);
+    if (!recycle) Bytes().swap(slots_[head_]);
     head_ = next(head_);
     --count_;
+    if (!recycle && count_ == 0) release();
   }
 
   // The oldest entry moved out (its slot left without storage).
@@ -60,6 +64,7 @@ class BufferRing {
     slots_[head_] = Bytes();
     head_ = next(head_);
     --count_;
+    if (count_ == 0) release();
     return out;
   }
 

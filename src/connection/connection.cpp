@@ -6,6 +6,7 @@
 
 #include "base/random.hpp"
 #include "base/clock.hpp"
+#include "crypto/hash.hpp"
 #include "connection/buffer_ring.hpp"
 #include "connection/context_impl.hpp"
 #include "handshake/handshake12.hpp"
@@ -47,6 +48,7 @@ struct Connection::Impl : record::RecordSink {
   BufferRing outgoing{kMaxQueuedDatagrams};
   BufferRing incoming{kMaxQueuedRecords};
   std::vector<Bytes> scratch;  // datagrams produced while handling input
+  bool recycle_buffers = false;  // set by the first write/read of application data
   Instant now{};
   std::optional<Instant> started;
   ConnectionStats stats;
@@ -99,7 +101,7 @@ struct Connection::Impl : record::RecordSink {
   std::optional<Duration> remembered_rtt;
 
   handshake::HandshakeConfig handshake_config(bool is_server, std::string_view server_name, ByteSpan address);
-  Result<crypto::VerifyingKey> verify_peer_chain(const std::vector<Bytes>& chain, AlertDescription& alert);
+  Result<std::shared_ptr<const crypto::VerifyingKey>> verify_peer_chain(const std::vector<Bytes>& chain, AlertDescription& alert);
   std::string peer_host;   // the name the server's certificate must carry
   Connection::MessageObserver observer;  // set_message_observer
   long verify_result = 0;  // X509_V_OK or the X509_V_ERR_* code the chain got
@@ -254,12 +256,74 @@ struct Connection::Impl : record::RecordSink {
   }
 };
 
+namespace {
+
+// The PeerChainCache key: SHA-256 over the purpose, the host name and the
+// chain, each length-prefixed so no two inputs share an encoding.
+PeerChainCache::Key chain_cache_key(const std::vector<Bytes>& chain, bool is_server, std::string_view host) {
+  crypto::Hash h(crypto::HashAlgorithm::kSha256);
+  auto put_length = [&h](size_t n) {
+    const uint8_t b[4] = {static_cast<uint8_t>(n >> 24), static_cast<uint8_t>(n >> 16), static_cast<uint8_t>(n >> 8),
+                          static_cast<uint8_t>(n)};
+    h.update(b);
+  };
+  const uint8_t purpose = is_server ? 1 : 0;
+  h.update(ByteSpan(&purpose, 1));
+  put_length(host.size());
+  h.update(as_bytes(host));
+  put_length(chain.size());
+  for (const Bytes& der : chain) {
+    put_length(der.size());
+    h.update(der);
+  }
+  PeerChainCache::Key key{};
+  h.finish(key);
+  return key;
+}
+
+}  // namespace
+
 // The peer's chain: pins (RFC 7250 keys also accepted in certificates), the
-// built-in path validation, then the application's verifier, which has the
-// last word (OpenSSL's verify callback semantics).
-Result<crypto::VerifyingKey> Connection::Impl::verify_peer_chain(const std::vector<Bytes>& chain,
-                                                                 AlertDescription& alert) {
+// built-in path validation (or its remembered outcome), then the
+// application's verifier, which has the last word (OpenSSL's verify callback
+// semantics).
+Result<std::shared_ptr<const crypto::VerifyingKey>> Connection::Impl::verify_peer_chain(const std::vector<Bytes>& chain,
+                                                                                 AlertDescription& alert) {
   const bool is_server = cfg.role == Role::kServer;
+  const auto& pins = cfg.raw_key_policy;
+  const bool verify = is_server ? cfg.client_auth != ClientAuth::kNone : cfg.verify_peer;
+  const bool validate = cfg.certificate_verifier ? true : verify && (cfg.trust || !pins);
+  struct WallClock final : Clock {
+    const std::function<int64_t()>* unix_time;
+    Instant now() const override { return Instant::now(); }
+    int64_t unix_seconds() const override { return *unix_time ? (*unix_time)() : SystemClock().unix_seconds(); }
+  } clock;
+  clock.unix_time = &cfg.unix_time;
+
+  // A chain validated before needs neither parsing nor validating again.
+  PeerChainCache* cache = validate && cfg.trust && !pins ? cfg.peer_chains.cache.get() : nullptr;
+  PeerChainCache::Key cache_key{};
+  int64_t unix_now = 0;
+  if (cache != nullptr && cache->capacity() > 0) {
+    cache_key = chain_cache_key(chain, is_server, is_server ? std::string_view() : std::string_view(peer_host));
+    unix_now = clock.unix_seconds();
+    if (auto hit = cache->find(cache_key, unix_now)) {
+      verify_result = 0;
+      if (cfg.certificate_verifier) {
+        ContextBuilder::PeerChain peer{chain, verify_result, hit->depth};
+        const bool accept = cfg.certificate_verifier(peer);
+        verify_result = peer.x509_error;
+        if (!accept) {
+          alert = AlertDescription::kBadCertificate;
+          return Error(ErrorCode::kInvalidSignature, "peer certificate chain does not verify");
+        }
+      }
+      return hit->leaf_key;
+    }
+  } else {
+    cache = nullptr;
+  }
+
   std::vector<ByteSpan> ders(chain.begin(), chain.end());
   auto parsed = pki::CertificateChain::from_der_list(ders);
   if (!parsed) {
@@ -267,25 +331,16 @@ Result<crypto::VerifyingKey> Connection::Impl::verify_peer_chain(const std::vect
     verify_result = 7;  // X509_V_ERR_CERT_SIGNATURE_FAILURE: unparseable
     return parsed.error();
   }
-  const auto& pins = cfg.raw_key_policy;
   if (pins && !pins->accepts(pki::RawPublicKey::from_certificate(parsed->leaf()))) {
     alert = AlertDescription::kBadCertificate;
     return Error(ErrorCode::kInvalidSignature, "peer certificate key is not pinned");
   }
-  const bool verify = is_server ? cfg.client_auth != ClientAuth::kNone : cfg.verify_peer;
-  const bool validate = cfg.certificate_verifier ? true : verify && (cfg.trust || !pins);
   pki::VerifyResult result;
   result.status = pki::VerifyStatus::kOk;
   if (validate) {
     pki::VerifyOptions options;
     options.purpose = is_server ? pki::Purpose::kClientAuth : pki::Purpose::kServerAuth;
     if (!is_server) options.host_name = peer_host;
-    struct WallClock final : Clock {
-      const std::function<int64_t()>* unix_time;
-      Instant now() const override { return Instant::now(); }
-      int64_t unix_seconds() const override { return *unix_time ? (*unix_time)() : SystemClock().unix_seconds(); }
-    } clock;
-    clock.unix_time = &cfg.unix_time;
     static const std::shared_ptr<const pki::TrustStore> kNoAnchors = [] {
       auto t = pki::TrustStore::create();
       return t ? std::make_shared<const pki::TrustStore>(std::move(t).value()) : nullptr;
@@ -294,9 +349,10 @@ Result<crypto::VerifyingKey> Connection::Impl::verify_peer_chain(const std::vect
     if (anchors != nullptr) result = pki::verify_chain(*parsed, *anchors, options, clock);
   }
   verify_result = result.ok() ? 0 : pki::x509_verify_error(result.status);
+  const int depth = result.depth < 0 ? 0 : result.depth;
   bool accept = result.ok();
   if (cfg.certificate_verifier) {
-    ContextBuilder::PeerChain peer{chain, verify_result, result.depth < 0 ? 0 : result.depth};
+    ContextBuilder::PeerChain peer{chain, verify_result, depth};
     accept = cfg.certificate_verifier(peer);
     verify_result = peer.x509_error;
   } else if (!verify || (pins && !cfg.trust)) {
@@ -306,83 +362,113 @@ Result<crypto::VerifyingKey> Connection::Impl::verify_peer_chain(const std::vect
     alert = result.ok() ? AlertDescription::kBadCertificate : static_cast<AlertDescription>(pki::alert_for(result.status));
     return Error(ErrorCode::kInvalidSignature, "peer certificate chain does not verify");
   }
-  return parsed->leaf().verifying_key();
+  CACHET_ASSIGN_OR_RETURN(auto key, parsed->leaf().verifying_key());
+  auto shared_key = std::make_shared<const crypto::VerifyingKey>(std::move(key));
+  if (cache != nullptr && result.ok() && !result.path.empty()) {
+    PeerChainCache::Entry e;
+    e.leaf_key = shared_key;
+    e.depth = depth;
+    e.valid_from = INT64_MIN;
+    e.valid_until = INT64_MAX;
+    for (const auto& c : result.path) {
+      e.valid_from = std::max(e.valid_from, c.not_before());
+      e.valid_until = std::min(e.valid_until, c.not_after());
+    }
+    if (e.valid_from <= unix_now && unix_now < e.valid_until) cache->put(cache_key, std::move(e));
+  }
+  return shared_key;
 }
+
+namespace {
+
+// The Context's handshake policy, built once (thread-safe: Contexts are
+// shared across threads).
+std::shared_ptr<const handshake::HandshakePolicy> handshake_policy(const Context::Impl& cfg) {
+  std::call_once(cfg.handshake_policy.once, [&cfg] {
+    auto p = std::make_shared<handshake::HandshakePolicy>();
+    const bool is_server = cfg.role == Role::kServer;
+    p->is_server = is_server;
+    p->cipher_suites = cfg.cipher_suites;
+    p->groups = cfg.groups;
+    p->signature_schemes = cfg.signature_schemes;
+    p->certificate_chain = cfg.certificate_chain;
+    if (cfg.private_key) {
+      p->signing_key = std::shared_ptr<const crypto::SigningKey>(cfg.private_key, &cfg.private_key->signing_key());
+    }
+    p->request_client_certificate = is_server && cfg.client_auth != ClientAuth::kNone;
+    p->require_client_certificate = is_server && cfg.client_auth == ClientAuth::kRequire;
+    p->psk_identity = cfg.psk_identity;
+    p->psk = cfg.psk;
+    p->psk_identity_hint = cfg.psk_identity_hint;
+    if (cfg.psk_lookup) {
+      auto lookup = cfg.psk_lookup;
+      p->psk_lookup = [lookup](ByteSpan identity) -> std::optional<SecretBytes> {
+        auto key = lookup(std::string_view(reinterpret_cast<const char*>(identity.data()), identity.size()));
+        if (!key || key->empty()) return std::nullopt;
+        SecretBytes out{ByteSpan(*key)};
+        secure_wipe(*key);
+        return out;
+      };
+    }
+    if (cfg.psk_client) {
+      p->psk_client = [chooser = cfg.psk_client](ByteSpan hint) -> std::optional<std::pair<Bytes, SecretBytes>> {
+        auto chosen = chooser(std::string_view(reinterpret_cast<const char*>(hint.data()), hint.size()));
+        if (!chosen) return std::nullopt;
+        std::pair<Bytes, SecretBytes> out{Bytes(chosen->first.begin(), chosen->first.end()),
+                                          SecretBytes(ByteSpan(chosen->second))};
+        secure_wipe(chosen->second);
+        return out;
+      };
+    }
+    if (cfg.alpn_selector) p->alpn_select = cfg.alpn_selector;
+    p->require_extended_master_secret = cfg.require_extended_master_secret;
+    p->srtp_profiles = cfg.srtp_profiles;
+    p->alpn = cfg.alpn;
+    p->session_tickets = cfg.session_tickets;
+    p->session_cache = cfg.session_cache;
+    p->ticket_keys = cfg.ticket_keys;
+    p->unix_time = cfg.unix_time;
+    p->present_raw_public_key = cfg.present_raw_public_key;
+    p->raw_public_key = cfg.raw_public_key;
+    if (cfg.raw_key_policy) {
+      p->verify_peer_raw_key = [pins = cfg.raw_key_policy](ByteSpan spki,
+                                                           AlertDescription& alert) -> Result<std::shared_ptr<const crypto::VerifyingKey>> {
+        auto key = pki::RawPublicKey::from_spki_der(spki);
+        if (!key) {
+          alert = AlertDescription::kBadCertificate;
+          return key.error();
+        }
+        if (!pins->accepts(*key)) {
+          alert = AlertDescription::kBadCertificate;
+          return Error(ErrorCode::kInvalidSignature, "peer raw public key not accepted");
+        }
+        CACHET_ASSIGN_OR_RETURN(auto vk, key->verifying_key());
+        return std::make_shared<const crypto::VerifyingKey>(std::move(vk));
+      };
+    }
+    p->record_size_limit = cfg.record_size_limit;
+    cfg.handshake_policy.policy = std::move(p);
+  });
+  return cfg.handshake_policy.policy;
+}
+
+}  // namespace
 
 handshake::HandshakeConfig Connection::Impl::handshake_config(bool is_server, std::string_view server_name,
                                                               ByteSpan address) {
   handshake::HandshakeConfig hc;
-  hc.is_server = is_server;
-  hc.cipher_suites = cfg.cipher_suites;
-  hc.groups = cfg.groups;
-  hc.signature_schemes = cfg.signature_schemes;
-  hc.certificate_chain = cfg.certificate_chain;
-  if (cfg.private_key) {
-    hc.signing_key = std::shared_ptr<const crypto::SigningKey>(cfg.private_key, &cfg.private_key->signing_key());
-  }
+  hc.policy = handshake_policy(cfg);
   peer_host = std::string(server_name);
   hc.verify_peer_chain = [this](const std::vector<Bytes>& chain, AlertDescription& alert) {
     return verify_peer_chain(chain, alert);
   };
-  hc.request_client_certificate = is_server && cfg.client_auth != ClientAuth::kNone;
-  hc.require_client_certificate = is_server && cfg.client_auth == ClientAuth::kRequire;
-  hc.psk_identity = cfg.psk_identity;
-  hc.psk = cfg.psk;
-  hc.psk_identity_hint = cfg.psk_identity_hint;
-  if (cfg.psk_lookup) {
-    auto lookup = cfg.psk_lookup;
-    hc.psk_lookup = [lookup](ByteSpan identity) -> std::optional<SecretBytes> {
-      auto key = lookup(std::string_view(reinterpret_cast<const char*>(identity.data()), identity.size()));
-      if (!key || key->empty()) return std::nullopt;
-      SecretBytes out{ByteSpan(*key)};
-      secure_wipe(*key);
-      return out;
-    };
-  }
-  if (cfg.psk_client) {
-    hc.psk_client = [chooser = cfg.psk_client](ByteSpan hint) -> std::optional<std::pair<Bytes, SecretBytes>> {
-      auto chosen = chooser(std::string_view(reinterpret_cast<const char*>(hint.data()), hint.size()));
-      if (!chosen) return std::nullopt;
-      std::pair<Bytes, SecretBytes> out{Bytes(chosen->first.begin(), chosen->first.end()),
-                                        SecretBytes(ByteSpan(chosen->second))};
-      secure_wipe(chosen->second);
-      return out;
-    };
-  }
-  if (cfg.alpn_selector) hc.alpn_select = cfg.alpn_selector;
-  hc.require_extended_master_secret = cfg.require_extended_master_secret;
-  hc.srtp_profiles = cfg.srtp_profiles;
-  hc.alpn = cfg.alpn;
   hc.server_name = std::string(server_name);
-  hc.peer_address.assign(address.begin(), address.end());
-
-  hc.session_tickets = cfg.session_tickets;
-  hc.session_cache = cfg.session_cache;
-  hc.ticket_keys = cfg.ticket_keys;
-  hc.unix_time = cfg.unix_time;
+  if (is_server) hc.peer_address.assign(address.begin(), address.end());
   if (cfg.connection_id_length) {
     Bytes cid(*cfg.connection_id_length);
     if (!cid.empty() && !random.fill(cid)) cid.clear();
     hc.connection_id = std::move(cid);
   }
-  hc.present_raw_public_key = cfg.present_raw_public_key;
-  hc.raw_public_key = cfg.raw_public_key;
-  if (cfg.raw_key_policy) {
-    hc.verify_peer_raw_key = [pins = cfg.raw_key_policy](ByteSpan spki,
-                                                         AlertDescription& alert) -> Result<crypto::VerifyingKey> {
-      auto key = pki::RawPublicKey::from_spki_der(spki);
-      if (!key) {
-        alert = AlertDescription::kBadCertificate;
-        return key.error();
-      }
-      if (!pins->accepts(*key)) {
-        alert = AlertDescription::kBadCertificate;
-        return Error(ErrorCode::kInvalidSignature, "peer raw public key not accepted");
-      }
-      return key->verifying_key();
-    };
-  }
-  hc.record_size_limit = cfg.record_size_limit;
   return hc;
 }
 
@@ -476,7 +562,9 @@ std::optional<std::vector<uint8_t>> Connection::poll_transmit() {
 bool Connection::poll_transmit(std::vector<uint8_t>& out) {
   Impl& c = *impl_;
   if (c.outgoing.empty()) return false;
-  c.outgoing.pop_into(out);
+  // Buffers are kept for reuse once the application sends data; a
+  // connection that only handshook keeps none.
+  c.outgoing.pop_into(out, c.recycle_buffers);
   return true;
 }
 
@@ -510,6 +598,7 @@ Result<void> Connection::write(std::span<const uint8_t> data) {
   if (data.size() > c.max_plaintext) {
     return Error(ErrorCode::kLengthTooLarge, "larger than a record may carry (2^14, or the peer's record_size_limit)");
   }
+  c.recycle_buffers = true;
   Bytes& out = c.outgoing.push();
   out.resize(data.size() + c.records.overhead(c.records.write_epoch()));
   auto n = c.records.seal(c.records.write_epoch(), ContentType::kApplicationData, data, out);
@@ -547,6 +636,7 @@ std::optional<std::vector<uint8_t>> Connection::read() {
 bool Connection::read(std::vector<uint8_t>& out) {
   Impl& c = *impl_;
   if (c.incoming.empty()) return false;
+  c.recycle_buffers = true;
   c.incoming.pop_into(out);
   return true;
 }

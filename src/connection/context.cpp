@@ -264,6 +264,11 @@ ContextBuilder& ContextBuilder::cookie_exchange(bool enabled) {
   return *this;
 }
 
+ContextBuilder& ContextBuilder::peer_chain_cache(size_t entries) {
+  state_->impl.peer_chains.cache = std::make_unique<PeerChainCache>(entries);
+  return *this;
+}
+
 ContextBuilder& ContextBuilder::mtu(size_t mtu) {
   if (mtu < 256 || mtu > 65535) state_->fail(Error(ErrorCode::kInvalidArgument, "MTU must be 256..65535"));
   state_->impl.mtu = mtu;

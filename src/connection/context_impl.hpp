@@ -6,10 +6,12 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
 #include "base/secure.hpp"
+#include "connection/peer_chain_cache.hpp"
 #include "connection/rtt_cache.hpp"
 #include "crypto/key_exchange.hpp"
 #include "crypto/signature.hpp"
@@ -19,6 +21,10 @@
 #include "pki/trust_store.hpp"
 
 namespace cachet {
+
+namespace handshake {
+struct HandshakePolicy;
+}
 
 struct Context::Impl {
   Role role = Role::kClient;
@@ -59,6 +65,31 @@ struct Context::Impl {
   std::optional<uint16_t> record_size_limit = uint16_t{16384};  // RFC 8449
   // Wall clock (Unix seconds) for session lifetimes; tests replace it.
   std::function<int64_t()> unix_time;
+
+  // What every connection's handshake shares, built on first use
+  // (connection.cpp: handshake_policy()).
+  // A copy of an Impl (a builder's working copy) starts without one.
+  struct PolicySlot {
+    std::once_flag once;
+    std::shared_ptr<const handshake::HandshakePolicy> policy;
+    PolicySlot() = default;
+    PolicySlot(const PolicySlot&) {}
+    PolicySlot& operator=(const PolicySlot&) { return *this; }
+  };
+  mutable PolicySlot handshake_policy;
+
+  // Chains validated before (peer_chain_cache.hpp); a copy of an Impl starts
+  // with an empty one of the same capacity, as its anchors may differ.
+  struct ChainCacheSlot {
+    std::unique_ptr<PeerChainCache> cache = std::make_unique<PeerChainCache>();
+    ChainCacheSlot() = default;
+    ChainCacheSlot(const ChainCacheSlot& o) : cache(std::make_unique<PeerChainCache>(o.cache->capacity())) {}
+    ChainCacheSlot& operator=(const ChainCacheSlot& o) {
+      cache = std::make_unique<PeerChainCache>(o.cache->capacity());
+      return *this;
+    }
+  };
+  ChainCacheSlot peer_chains;
 };
 
 }  // namespace cachet

@@ -30,7 +30,8 @@ std::string_view handshake_state_name(HandshakeState s) noexcept {
 
 Handshake12::Handshake12(HandshakeConfig config, record::RecordLayer& records, HandshakeTransport& transport,
                          Random& random)
-    : config_(std::move(config)),
+    : conn_(std::move(config)),
+      config_(*conn_.policy),
       records_(records),
       transport_(transport),
       random_(random),
@@ -286,8 +287,8 @@ Result<void> Handshake12::send_change_cipher_spec_and_finished(Instant now, bool
 // checked by the configured verifier. `credential` gets the chain (X.509) or
 // the one SubjectPublicKeyInfo (raw public key); `empty` is set for an empty
 // X.509 list (the client's "no certificate", RFC 5246 §7.4.6).
-Result<crypto::VerifyingKey> Handshake12::verify_peer_credential(const HandshakeMessage& m, CertificateType type,
-                                                                 std::vector<Bytes>& credential, bool& empty) {
+Result<std::shared_ptr<const crypto::VerifyingKey>> Handshake12::verify_peer_credential(const HandshakeMessage& m, CertificateType type,
+                                                                                 std::vector<Bytes>& credential, bool& empty) {
   auto cert = CertificateMsg::parse(m.body, type);
   if (!cert) return fail(alert_for(cert.error()), "malformed Certificate");
   empty = false;
@@ -303,8 +304,8 @@ Result<crypto::VerifyingKey> Handshake12::verify_peer_credential(const Handshake
     empty = true;
     return Error(ErrorCode::kWrongState, "empty certificate list");
   }
-  if (!config_.verify_peer_chain) return fail(AlertDescription::kInternalError, "no way to verify certificates");
-  auto key = config_.verify_peer_chain(cert->certificate_list, alert);
+  if (!conn_.verify_peer_chain) return fail(AlertDescription::kInternalError, "no way to verify certificates");
+  auto key = conn_.verify_peer_chain(cert->certificate_list, alert);
   if (!key) return fail(alert, "peer certificate rejected");
   credential = std::move(cert->certificate_list);
   return key;
@@ -313,7 +314,7 @@ Result<crypto::VerifyingKey> Handshake12::verify_peer_credential(const Handshake
 // RFC 9146 §3: both sides sent the extension; each puts the other's CID on
 // the records it sends (from the first protected epoch on).
 Result<void> Handshake12::use_connection_ids(ByteSpan peer_cid) {
-  params_.receive_cid = *config_.connection_id;
+  params_.receive_cid = *conn_.connection_id;
   params_.send_cid = Bytes(peer_cid.begin(), peer_cid.end());
   if (!records_.set_receive_cid(*params_.receive_cid) || !records_.set_send_cid(*params_.send_cid)) {
     return fail(AlertDescription::kInternalError, "cannot set connection IDs");
@@ -332,11 +333,18 @@ Result<void> Handshake12::use_record_size_limit(uint16_t peer_limit) {
   return ok();
 }
 
+// Read once per handshake: session lifetimes count in seconds, and each read
+// of the wall clock may be a system call.
 int64_t Handshake12::unix_now() const {
-  if (config_.unix_time) return config_.unix_time();
-  return static_cast<int64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count());
+  if (unix_now_) return *unix_now_;
+  if (config_.unix_time) {
+    unix_now_ = config_.unix_time();
+  } else {
+    unix_now_ = static_cast<int64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count());
+  }
+  return *unix_now_;
 }
 
 // The resumable state of this session (RFC 5077 §4's list).
@@ -363,7 +371,7 @@ std::shared_ptr<const session::SessionState> Handshake12::session() const {
   if (state_ != HandshakeState::kComplete || params_.suite == nullptr) return nullptr;
   if (params_.session_id.empty() && params_.ticket.empty()) return nullptr;
   auto st = std::make_shared<session::SessionState>(make_session_state());
-  const session::SessionState* original = config_.resume_session.get();
+  const session::SessionState* original = conn_.resume_session.get();
   if (params_.resumed && original != nullptr) {
     // A resumed session keeps its birth time; a ticket renewed on the way
     // replaces the old one.

@@ -35,8 +35,10 @@ class TicketKeys;
 
 namespace cachet::handshake {
 
-// What the handshake needs to know; built by the Connection from a Context.
-struct HandshakeConfig {
+// What the handshake needs to know that is the same for every connection of
+// a Context: built once per Context and shared (copying it per connection
+// cost allocations and ~1 KB of heap each, the server's chain included).
+struct HandshakePolicy {
   bool is_server = false;
   std::vector<uint16_t> cipher_suites;  // preference order
   std::vector<crypto::NamedGroup> groups;
@@ -46,10 +48,6 @@ struct HandshakeConfig {
   // ECDHE-ECDSA/RSA, the client's for client authentication.
   std::vector<Bytes> certificate_chain;
   std::shared_ptr<const crypto::SigningKey> signing_key;
-  // Verifies the peer's chain and returns the leaf key, or an error (the
-  // alert is chosen from it: bad_certificate unless the callback sets one).
-  std::function<Result<crypto::VerifyingKey>(const std::vector<Bytes>& chain, AlertDescription& alert)>
-      verify_peer_chain;
   bool request_client_certificate = false;
   bool require_client_certificate = false;
 
@@ -66,33 +64,43 @@ struct HandshakeConfig {
   std::vector<std::string> alpn;
   // Server: the application picks from the client's ALPN list (overrides alpn).
   std::function<std::optional<std::string>(const std::vector<std::string>& offered)> alpn_select;
-  std::string server_name;  // client: SNI sent
-  // Server: HelloVerifyRequest exchange when no Listener did it already.
-  CookieGenerator* cookies = nullptr;
-  Bytes peer_address;  // server: what the cookie binds to
 
-  // Resumption (RFC 5246 §7.3, RFC 5077). Client: the session to offer and
-  // whether to ask for a ticket. Server: where sessions are kept.
-  std::shared_ptr<const session::SessionState> resume_session;
+  // Resumption (RFC 5246 §7.3, RFC 5077). Client: whether to ask for a
+  // ticket. Server: where sessions are kept.
   bool session_tickets = true;
   std::shared_ptr<SessionCache> session_cache;
   std::shared_ptr<TicketKeys> ticket_keys;
   std::function<int64_t()> unix_time;  // wall clock for session lifetimes
 
-  // Connection IDs (RFC 9146): the CID we want the peer to put on records
-  // it sends us (empty: we need none but will send the peer's). nullopt:
-  // the extension is not used.
-  std::optional<Bytes> connection_id;
 
   // Raw public keys (RFC 7250): present our key's SubjectPublicKeyInfo
   // instead of a certificate, and/or accept one from the peer.
   bool present_raw_public_key = false;
   Bytes raw_public_key;  // our SPKI (DER)
   bool accept_x509 = true;
-  std::function<Result<crypto::VerifyingKey>(ByteSpan spki, AlertDescription& alert)> verify_peer_raw_key;
+  std::function<Result<std::shared_ptr<const crypto::VerifyingKey>>(ByteSpan spki, AlertDescription& alert)> verify_peer_raw_key;
 
   // RFC 8449: what we advertise (nullopt: no extension).
   std::optional<uint16_t> record_size_limit;
+};
+
+// One connection's handshake: the shared policy and what is its own.
+struct HandshakeConfig {
+  std::shared_ptr<const HandshakePolicy> policy;
+  // Verifies the peer's chain and returns the leaf key, or an error (the
+  // alert is chosen from it: bad_certificate unless the callback sets one).
+  std::function<Result<std::shared_ptr<const crypto::VerifyingKey>>(const std::vector<Bytes>& chain, AlertDescription& alert)>
+      verify_peer_chain;
+  std::string server_name;  // client: SNI sent
+  // Server: HelloVerifyRequest exchange when no Listener did it already.
+  CookieGenerator* cookies = nullptr;
+  Bytes peer_address;  // server: what the cookie binds to
+  // Client: the session to offer (RFC 5246 §7.3, RFC 5077).
+  std::shared_ptr<const session::SessionState> resume_session;
+  // Connection IDs (RFC 9146): the CID we want the peer to put on records
+  // it sends us (empty: we need none but will send the peer's). nullopt:
+  // the extension is not used.
+  std::optional<Bytes> connection_id;
 };
 
 struct NegotiatedParameters {
@@ -229,10 +237,11 @@ class Handshake12 {
   Result<void> derive_keys(ByteSpan premaster);
   Result<void> derive_key_block();
   Result<void> send_change_cipher_spec_and_finished(Instant now, bool final_flight, std::vector<Bytes>& out);
-  Result<crypto::VerifyingKey> verify_peer_credential(const HandshakeMessage& m, CertificateType type,
+  Result<std::shared_ptr<const crypto::VerifyingKey>> verify_peer_credential(const HandshakeMessage& m, CertificateType type,
                                                       std::vector<Bytes>& credential, bool& empty);
   session::SessionState make_session_state() const;
   int64_t unix_now() const;
+  mutable std::optional<int64_t> unix_now_;
   Result<void> use_connection_ids(ByteSpan peer_cid);
   Result<void> use_record_size_limit(uint16_t peer_limit);
   Result<void> install_read_keys(Instant now);
@@ -245,7 +254,8 @@ class Handshake12 {
   Error fail(AlertDescription alert, const char* why);
   record::Epoch epoch0() const { return record::Epoch(0); }
 
-  HandshakeConfig config_;
+  HandshakeConfig conn_;
+  const HandshakePolicy& config_;  // *conn_.policy
   record::RecordLayer& records_;
   HandshakeTransport& transport_;
   Random& random_;
@@ -257,7 +267,7 @@ class Handshake12 {
   ClientHello client_hello_;  // client: what we sent (resent with a cookie)
   int hello_verify_requests_ = 0;
   std::optional<crypto::KeyShare> key_share_;
-  std::optional<crypto::VerifyingKey> peer_key_;
+  std::shared_ptr<const crypto::VerifyingKey> peer_key_;
   ServerKeyExchange server_key_exchange_;
   std::optional<CertificateRequest> certificate_request_;
   std::optional<record::RecordProtection> pending_read_;

@@ -34,12 +34,12 @@ Result<void> Handshake12::start(Instant now, std::vector<Bytes>& out) {
   for (auto s : config_.signature_schemes) schemes.push_back(static_cast<uint16_t>(s));
   if (!schemes.empty()) ext.signature_algorithms = schemes;
   ext.extended_master_secret = true;
-  if (!config_.server_name.empty()) ext.server_name = config_.server_name;
+  if (!conn_.server_name.empty()) ext.server_name = conn_.server_name;
   if (!config_.srtp_profiles.empty()) ext.use_srtp = UseSrtp{config_.srtp_profiles, {}};
   if (!config_.alpn.empty()) ext.alpn = config_.alpn;
-  params_.server_name = config_.server_name;
+  params_.server_name = conn_.server_name;
   // RFC 9146 §3: the CID we want on the records the server sends us.
-  if (config_.connection_id) ext.connection_id = *config_.connection_id;
+  if (conn_.connection_id) ext.connection_id = *conn_.connection_id;
   // RFC 8449 §4.
   if (config_.record_size_limit) ext.record_size_limit = *config_.record_size_limit;
   // RFC 7250 §4.1: the types we can send (only asked for with a key to
@@ -60,11 +60,11 @@ Result<void> Handshake12::start(Instant now, std::vector<Bytes>& out) {
 // ticket (with a fresh session ID, RFC 5077 §3.4, so the echo tells us the
 // ticket was accepted) or by its ID; otherwise ask for a ticket.
 Result<void> Handshake12::client_offer_session(ClientHello& ch) {
-  const session::SessionState* s = config_.resume_session.get();
+  const session::SessionState* s = conn_.resume_session.get();
   const bool usable = s != nullptr && !s->expired(unix_now()) && s->version == 0xfefd &&
                       contains(config_.cipher_suites, s->cipher_suite) &&
                       (s->extended_master_secret || !config_.require_extended_master_secret) &&
-                      s->server_name == config_.server_name && s->master_secret.size() == session::kMasterSecretSize;
+                      s->server_name == conn_.server_name && s->master_secret.size() == session::kMasterSecretSize;
   if (usable && !s->ticket.empty() && config_.session_tickets) {
     ch.extensions.session_ticket = s->ticket;
     ch.session_id.resize(32);
@@ -159,7 +159,7 @@ Result<void> Handshake12::client_on_server_hello(const HandshakeMessage& m) {
   add_to_transcript(m);
   // RFC 5246 §7.3: the server resumes by echoing the session ID we offered.
   if (!client_hello_.session_id.empty() && sh->session_id == client_hello_.session_id &&
-      config_.resume_session != nullptr) {
+      conn_.resume_session != nullptr) {
     return client_resume(*sh);
   }
   state_ = suite_needs_certificate(*suite) ? HandshakeState::kClientWaitCertificate
@@ -198,7 +198,7 @@ Result<void> Handshake12::negotiate_extensions_client(const HelloExtensions& ext
 // suite (RFC 5246 §7.4.1.3), the RFC 7627 §5.3 EMS rules, keys from the old
 // master secret and the new randoms; no certificate, no key exchange.
 Result<void> Handshake12::client_resume(const ServerHello& sh) {
-  const session::SessionState& s = *config_.resume_session;
+  const session::SessionState& s = *conn_.resume_session;
   if (sh.cipher_suite != s.cipher_suite) {
     return fail(AlertDescription::kIllegalParameter, "resumed session with another cipher suite");
   }
@@ -239,10 +239,10 @@ Result<void> Handshake12::client_on_certificate(const HandshakeMessage& m) {
   auto key = verify_peer_credential(m, params_.server_certificate_type, credential, empty);
   if (empty) return fail(AlertDescription::kDecodeError, "server sent no certificate");
   if (!key) return key.error();
-  if (!verifying_key_fits_suite(*key, *params_.suite)) {
+  if (!verifying_key_fits_suite(**key, *params_.suite)) {
     return fail(AlertDescription::kUnsupportedCertificate, "certificate key does not fit the suite");
   }
-  peer_key_.emplace(std::move(key).value());
+  peer_key_ = std::move(key).value();
   params_.peer_certificates = std::move(credential);
   add_to_transcript(m);
   state_ = HandshakeState::kClientWaitServerKeyExchange;

@@ -18,12 +18,12 @@ Result<void> Handshake12::server_on_client_hello(const HandshakeMessage& m, Inst
   if (static_cast<uint16_t>(ch->client_version) > static_cast<uint16_t>(record::ProtocolVersion::kDtls12)) {
     return fail(AlertDescription::kProtocolVersion, "client does not support DTLS 1.2");
   }
-  if (config_.cookies != nullptr && !config_.cookies->verify(config_.peer_address, *ch, now)) {
+  if (conn_.cookies != nullptr && !conn_.cookies->verify(conn_.peer_address, *ch, now)) {
     // RFC 6347 §4.2.1: answer with a HelloVerifyRequest and keep nothing but
     // the message counters. The HelloVerifyRequest is never retransmitted by
     // us: the client's retransmitted ClientHello draws a new one.
     HelloVerifyRequest hvr;
-    hvr.cookie = config_.cookies->make(config_.peer_address, *ch, now);
+    hvr.cookie = conn_.cookies->make(conn_.peer_address, *ch, now);
     auto body = encode(hvr);
     if (!body) return fail(AlertDescription::kInternalError, "cannot encode HelloVerifyRequest");
     transport_.start_new_flight();
@@ -102,7 +102,7 @@ Result<std::shared_ptr<const session::SessionState>> Handshake12::server_find_se
 
 // RFC 8449 and RFC 9146: answered in every handshake, full or abbreviated.
 Result<void> Handshake12::server_negotiate_record_extensions(const HelloExtensions& ext) {
-  if (ext.connection_id && config_.connection_id) CACHET_TRY(use_connection_ids(*ext.connection_id));
+  if (ext.connection_id && conn_.connection_id) CACHET_TRY(use_connection_ids(*ext.connection_id));
   // RFC 8449 §4: negotiated only when we answer with our own limit.
   if (ext.record_size_limit && config_.record_size_limit) CACHET_TRY(use_record_size_limit(*ext.record_size_limit));
   return ok();
@@ -392,7 +392,7 @@ Result<void> Handshake12::server_on_certificate(const HandshakeMessage& m) {
     }
   } else {
     if (!key) return key.error();
-    peer_key_.emplace(std::move(key).value());
+    peer_key_ = std::move(key).value();
     params_.peer_certificates = std::move(credential);
     client_sent_certificate_ = true;
   }

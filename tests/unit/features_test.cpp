@@ -5,13 +5,15 @@
 #include <map>
 
 #include "base/byte_reader.hpp"
+#include "connection/context_impl.hpp"
+#include "connection/peer_chain_cache.hpp"
 #include "connection/rtt_cache.hpp"
 #include "connection_test_util.hpp"
 #include "record/header.hpp"
 
 using namespace cachet;
 using namespace std::chrono_literals;
-using test::pki;
+
 
 namespace {
 
@@ -23,14 +25,14 @@ std::shared_ptr<const Context> build(ContextBuilder& b) {
 
 std::shared_ptr<const Context> cid_client(std::optional<size_t> cid) {
   ContextBuilder b(Role::kClient);
-  b.ca_file(pki("p256/root.pem"));
+  b.ca_file(test::pki("p256/root.pem"));
   if (cid) b.connection_id(*cid);
   return build(b);
 }
 
 std::shared_ptr<const Context> cid_server(std::optional<size_t> cid) {
   ContextBuilder b(Role::kServer);
-  b.certificate_file(pki("p256/server-chain.pem")).private_key_file(pki("p256/server.key")).cookie_exchange(false);
+  b.certificate_file(test::pki("p256/server-chain.pem")).private_key_file(test::pki("p256/server.key")).cookie_exchange(false);
   if (cid) b.connection_id(*cid);
   return build(b);
 }
@@ -279,9 +281,9 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(raw_public_keys)
 
 BOOST_AUTO_TEST_CASE(server_raw_key_pinned_by_the_client) {
-  auto server = ContextBuilder(Role::kServer).private_key_file(pki("p256/server.key")).raw_public_key(true).build();
+  auto server = ContextBuilder(Role::kServer).private_key_file(test::pki("p256/server.key")).raw_public_key(true).build();
   BOOST_TEST_REQUIRE(server.ok());
-  auto client = ContextBuilder(Role::kClient).pin_public_key_file(pki("p256/server.pub")).build();
+  auto client = ContextBuilder(Role::kClient).pin_public_key_file(test::pki("p256/server.pub")).build();
   BOOST_TEST_REQUIRE(client.ok());
   test::Link link(*client, *server);
   BOOST_TEST_REQUIRE(link.handshake());
@@ -292,15 +294,15 @@ BOOST_AUTO_TEST_CASE(server_raw_key_pinned_by_the_client) {
 
 BOOST_AUTO_TEST_CASE(client_raw_key_required_by_the_server) {
   auto server = ContextBuilder(Role::kServer)
-                    .certificate_file(pki("p256/server-chain.pem"))
-                    .private_key_file(pki("p256/server.key"))
+                    .certificate_file(test::pki("p256/server-chain.pem"))
+                    .private_key_file(test::pki("p256/server.key"))
                     .client_auth(ClientAuth::kRequire)
-                    .pin_public_key_file(pki("p256/client.pub"))
+                    .pin_public_key_file(test::pki("p256/client.pub"))
                     .build();
   BOOST_TEST_REQUIRE(server.ok());
   auto client = ContextBuilder(Role::kClient)
-                    .ca_file(pki("p256/root.pem"))
-                    .private_key_file(pki("p256/client.key"))
+                    .ca_file(test::pki("p256/root.pem"))
+                    .private_key_file(test::pki("p256/client.key"))
                     .raw_public_key(true)
                     .build();
   BOOST_TEST_REQUIRE(client.ok());
@@ -312,10 +314,10 @@ BOOST_AUTO_TEST_CASE(client_raw_key_required_by_the_server) {
 
 BOOST_AUTO_TEST_CASE(a_pin_also_accepts_the_same_key_in_a_certificate) {
   auto server = ContextBuilder(Role::kServer)
-                    .certificate_file(pki("p256/server-chain.pem"))
-                    .private_key_file(pki("p256/server.key"))
+                    .certificate_file(test::pki("p256/server-chain.pem"))
+                    .private_key_file(test::pki("p256/server.key"))
                     .build();
-  auto client = ContextBuilder(Role::kClient).pin_public_key_file(pki("p256/server.pem")).build();
+  auto client = ContextBuilder(Role::kClient).pin_public_key_file(test::pki("p256/server.pem")).build();
   BOOST_TEST_REQUIRE((server.ok() && client.ok()));
   test::Link link(*client, *server);
   BOOST_TEST_REQUIRE(link.handshake());
@@ -327,10 +329,10 @@ BOOST_AUTO_TEST_CASE(wrong_pin_is_bad_certificate) {
   for (bool rpk : {true, false}) {
     BOOST_TEST_CONTEXT("server presents " << (rpk ? "a raw key" : "a certificate")) {
       ContextBuilder sb(Role::kServer);
-      sb.private_key_file(pki("p256/server.key"));
-      if (rpk) sb.raw_public_key(true); else sb.certificate_file(pki("p256/server-chain.pem"));
+      sb.private_key_file(test::pki("p256/server.key"));
+      if (rpk) sb.raw_public_key(true); else sb.certificate_file(test::pki("p256/server-chain.pem"));
       auto server = sb.build();
-      auto client = ContextBuilder(Role::kClient).pin_public_key_file(pki("p256/client.pub")).build();
+      auto client = ContextBuilder(Role::kClient).pin_public_key_file(test::pki("p256/client.pub")).build();
       BOOST_TEST_REQUIRE((server.ok() && client.ok()));
       test::Link link(*client, *server);
       BOOST_TEST(!link.handshake());
@@ -341,8 +343,8 @@ BOOST_AUTO_TEST_CASE(wrong_pin_is_bad_certificate) {
 
 BOOST_AUTO_TEST_CASE(no_common_certificate_type_is_unsupported_certificate) {
   // A raw-key-only server and a client that accepts only certificates.
-  auto server = ContextBuilder(Role::kServer).private_key_file(pki("p256/server.key")).raw_public_key(true).build();
-  auto client = ContextBuilder(Role::kClient).ca_file(pki("p256/root.pem")).build();
+  auto server = ContextBuilder(Role::kServer).private_key_file(test::pki("p256/server.key")).raw_public_key(true).build();
+  auto client = ContextBuilder(Role::kClient).ca_file(test::pki("p256/root.pem")).build();
   BOOST_TEST_REQUIRE((server.ok() && client.ok()));
   test::Link link(*client, *server);
   BOOST_TEST(!link.handshake());
@@ -351,7 +353,7 @@ BOOST_AUTO_TEST_CASE(no_common_certificate_type_is_unsupported_certificate) {
 }
 
 BOOST_AUTO_TEST_CASE(the_verifier_callback_decides_when_no_pin_matches) {
-  auto server = ContextBuilder(Role::kServer).private_key_file(pki("p256/server.key")).raw_public_key(true).build();
+  auto server = ContextBuilder(Role::kServer).private_key_file(test::pki("p256/server.key")).raw_public_key(true).build();
   BOOST_TEST_REQUIRE(server.ok());
   for (bool accept : {true, false}) {
     size_t calls = 0;
@@ -373,10 +375,10 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(record_size_limit)
 
 BOOST_AUTO_TEST_CASE(each_side_honours_the_limit_the_other_advertised) {
-  auto client = ContextBuilder(Role::kClient).ca_file(pki("p256/root.pem")).record_size_limit(256).build();
+  auto client = ContextBuilder(Role::kClient).ca_file(test::pki("p256/root.pem")).record_size_limit(256).build();
   auto server = ContextBuilder(Role::kServer)
-                    .certificate_file(pki("p256/server-chain.pem"))
-                    .private_key_file(pki("p256/server.key"))
+                    .certificate_file(test::pki("p256/server-chain.pem"))
+                    .private_key_file(test::pki("p256/server.key"))
                     .record_size_limit(1000)
                     .build();
   BOOST_TEST_REQUIRE((client.ok() && server.ok()));
@@ -399,10 +401,10 @@ BOOST_AUTO_TEST_CASE(each_side_honours_the_limit_the_other_advertised) {
 // flight goes out in records no larger (GnuTLS 3.7 drops larger ones even
 // unprotected, though RFC 8449 §4 exempts them).
 BOOST_AUTO_TEST_CASE(handshake_records_fit_the_announced_limit) {
-  auto client = ContextBuilder(Role::kClient).ca_file(pki("rsa2048/root.pem")).record_size_limit(300).build();
+  auto client = ContextBuilder(Role::kClient).ca_file(test::pki("rsa2048/root.pem")).record_size_limit(300).build();
   auto server = ContextBuilder(Role::kServer)
-                    .certificate_file(pki("rsa2048/server-chain.pem"))
-                    .private_key_file(pki("rsa2048/server.key"))
+                    .certificate_file(test::pki("rsa2048/server-chain.pem"))
+                    .private_key_file(test::pki("rsa2048/server.key"))
                     .cookie_exchange(false)
                     .build();
   BOOST_TEST_REQUIRE((client.ok() && server.ok()));
@@ -430,13 +432,13 @@ BOOST_AUTO_TEST_CASE(handshake_records_fit_the_announced_limit) {
 }
 
 BOOST_AUTO_TEST_CASE(not_negotiated_unless_both_send_it_and_illegal_values_refused) {
-  auto client = ContextBuilder(Role::kClient).ca_file(pki("p256/root.pem")).record_size_limit(300).build();
+  auto client = ContextBuilder(Role::kClient).ca_file(test::pki("p256/root.pem")).record_size_limit(300).build();
   BOOST_TEST_REQUIRE(client.ok());
   BOOST_TEST(!ContextBuilder(Role::kClient).record_size_limit(63).build().ok());
   BOOST_TEST(!ContextBuilder(Role::kClient).record_size_limit(16385).build().ok());
   auto server = ContextBuilder(Role::kServer)
-                    .certificate_file(pki("p256/server-chain.pem"))
-                    .private_key_file(pki("p256/server.key"))
+                    .certificate_file(test::pki("p256/server-chain.pem"))
+                    .private_key_file(test::pki("p256/server.key"))
                     .build();
   BOOST_TEST_REQUIRE(server.ok());
   test::Link link(*client, *server);
@@ -454,8 +456,8 @@ BOOST_AUTO_TEST_SUITE(application_callbacks)
 // goes out in the HelloVerifyRequest and only a cookie it approves is accepted.
 BOOST_AUTO_TEST_CASE(listener_cookie_callbacks) {
   auto server_ctx = ContextBuilder(Role::kServer)
-                        .certificate_file(pki("p256/server-chain.pem"))
-                        .private_key_file(pki("p256/server.key"))
+                        .certificate_file(test::pki("p256/server-chain.pem"))
+                        .private_key_file(test::pki("p256/server.key"))
                         .build();
   BOOST_TEST_REQUIRE(server_ctx.ok());
   for (bool approve : {true, false}) {
@@ -473,7 +475,7 @@ BOOST_AUTO_TEST_CASE(listener_cookie_callbacks) {
           return approve && cookie.size() == peer.size() + 2 && cookie[0] == 'c' &&
                  std::equal(peer.begin(), peer.end(), cookie.begin() + 2);
         });
-    auto client = std::move(Connection::client(*ContextBuilder(Role::kClient).ca_file(pki("p256/root.pem")).build(),
+    auto client = std::move(Connection::client(*ContextBuilder(Role::kClient).ca_file(test::pki("p256/root.pem")).build(),
                                                "server.example"))
                       .value();
     const uint8_t addr[6] = {10, 0, 0, 7, 0x30, 0x39};
@@ -496,8 +498,8 @@ BOOST_AUTO_TEST_CASE(listener_cookie_callbacks) {
 // decides; what it leaves is verify_result().
 BOOST_AUTO_TEST_CASE(certificate_verifier_has_the_last_word) {
   auto server = ContextBuilder(Role::kServer)
-                    .certificate_file(pki("p256/server-chain.pem"))
-                    .private_key_file(pki("p256/server.key"))
+                    .certificate_file(test::pki("p256/server-chain.pem"))
+                    .private_key_file(test::pki("p256/server.key"))
                     .build();
   BOOST_TEST_REQUIRE(server.ok());
   struct Case {
@@ -509,7 +511,7 @@ BOOST_AUTO_TEST_CASE(certificate_verifier_has_the_last_word) {
       long seen_error = -1;
       size_t seen_chain = 0;
       ContextBuilder b(Role::kClient);
-      if (c.with_ca) b.ca_file(pki("p256/root.pem"));
+      if (c.with_ca) b.ca_file(test::pki("p256/root.pem"));
       b.certificate_verifier([&](ContextBuilder::PeerChain& peer) {
         seen_error = peer.x509_error;
         seen_chain = peer.chain.size();
@@ -570,8 +572,8 @@ BOOST_AUTO_TEST_CASE(alpn_selector) {
     BOOST_TEST_CONTEXT("pick " << c.pick.value_or("none")) {
       std::vector<std::string> offered;
       auto server = ContextBuilder(Role::kServer)
-                        .certificate_file(pki("p256/server-chain.pem"))
-                        .private_key_file(pki("p256/server.key"))
+                        .certificate_file(test::pki("p256/server-chain.pem"))
+                        .private_key_file(test::pki("p256/server.key"))
                         .alpn_selector([&](const std::vector<std::string>& list) {
                           offered = list;
                           return c.pick;
@@ -605,8 +607,8 @@ BOOST_AUTO_TEST_CASE(retransmission_timer_follows_the_round_trip) {
     return *t - Instant{};
   };
   auto server = ContextBuilder(Role::kServer)
-                    .certificate_file(pki("p256/server-chain.pem"))
-                    .private_key_file(pki("p256/server.key"))
+                    .certificate_file(test::pki("p256/server-chain.pem"))
+                    .private_key_file(test::pki("p256/server.key"))
                     .srtp_profiles("SRTP_AES128_CM_SHA1_80")
                     .build();
   BOOST_TEST_REQUIRE(server.ok());
@@ -621,7 +623,7 @@ BOOST_AUTO_TEST_CASE(retransmission_timer_follows_the_round_trip) {
                         Case{"configured", true, milliseconds(700), milliseconds(700)}}) {
     BOOST_TEST_CONTEXT(c.name) {
       ContextBuilder b(Role::kClient);
-      b.ca_file(pki("p256/root.pem"));
+      b.ca_file(test::pki("p256/root.pem"));
       if (c.srtp) b.srtp_profiles("SRTP_AES128_CM_SHA1_80");
       if (c.configured) b.retransmit_timeout(*c.configured);
       auto client = b.build();
@@ -648,7 +650,7 @@ BOOST_AUTO_TEST_CASE(retransmission_timer_follows_the_round_trip) {
     }
   }
   // A fast path gives the 100 ms floor, not 1.5 × a loopback round trip.
-  auto client = ContextBuilder(Role::kClient).ca_file(pki("p256/root.pem")).build();
+  auto client = ContextBuilder(Role::kClient).ca_file(test::pki("p256/root.pem")).build();
   BOOST_TEST_REQUIRE(client.ok());
   netsim::Impairments fast;
   fast.delay = milliseconds(1);
@@ -675,6 +677,62 @@ BOOST_AUTO_TEST_CASE(rtt_cache_is_bounded) {
   BOOST_TEST((cache.get("peer-10") == std::optional<Duration>(std::chrono::milliseconds(5))));
 }
 
+// A chain validated once is remembered: the next handshake with the same
+// server skips the validation (the ServerKeyExchange signature is still
+// verified). The host name is part of the key and the certificates'
+// validity window still decides.
+BOOST_AUTO_TEST_CASE(peer_chain_cache_remembers_only_what_still_holds) {
+  int64_t clock = 1'800'000'000;  // 2027; the test PKI is valid 2025..2045
+  ContextBuilder cb(Role::kClient);
+  cb.ca_file(test::pki("p256/root.pem")).wall_clock([&clock] { return clock; });
+  auto client = build(cb);
+  auto server = cid_server(std::nullopt);
+  const PeerChainCache& cache = *client->impl().peer_chains.cache;
+  {
+    test::Link l(client, server);
+    BOOST_TEST_REQUIRE(l.handshake());
+  }
+  BOOST_TEST(cache.size() == 1u);
+  BOOST_TEST(cache.hits() == 0u);
+  {
+    test::Link l(client, server);
+    BOOST_TEST_REQUIRE(l.handshake());
+    BOOST_TEST(l.client->verify_result() == 0);
+    BOOST_TEST(l.client->peer_certificates().size() == 2u);
+  }
+  BOOST_TEST(cache.hits() == 1u);
+  {  // another name is another entry, and the name check fails
+    test::Link l(client, server, 1, {}, "other.example");
+    BOOST_TEST(!l.handshake());
+    BOOST_TEST(l.client->verify_result() == 62);  // X509_V_ERR_HOSTNAME_MISMATCH
+  }
+  BOOST_TEST(cache.hits() == 1u);
+  clock = 2'400'000'000;  // 2046: expired; the remembered outcome no longer holds
+  {
+    test::Link l(client, server);
+    BOOST_TEST(!l.handshake());
+    BOOST_TEST(l.client->verify_result() == 10);  // X509_V_ERR_CERT_HAS_EXPIRED
+  }
+  BOOST_TEST(cache.hits() == 1u);
+  BOOST_TEST(cache.size() == 0u);
+
+  // Off when asked; bounded, least recently used out first.
+  ContextBuilder off(Role::kClient);
+  off.ca_file(test::pki("p256/root.pem")).peer_chain_cache(0);
+  auto uncached = build(off);
+  {
+    test::Link l(uncached, server);
+    BOOST_TEST_REQUIRE(l.handshake());
+  }
+  BOOST_TEST(uncached->impl().peer_chains.cache->size() == 0u);
+  PeerChainCache small(2);
+  for (uint8_t i = 0; i < 3; ++i) small.put(PeerChainCache::Key{i}, PeerChainCache::Entry{nullptr, 0, 0, 100});
+  BOOST_TEST(small.size() == 2u);
+  BOOST_TEST(!small.find(PeerChainCache::Key{0}, 50).has_value());
+  BOOST_TEST(small.find(PeerChainCache::Key{2}, 50).has_value());
+  BOOST_TEST(!small.find(PeerChainCache::Key{2}, 100).has_value());  // the window's end is exclusive
+}
+
 // close_notify alert are seen leaving one side and arriving at the other.
 BOOST_AUTO_TEST_CASE(message_observer_sees_what_the_peer_receives) {
   struct Seen {
@@ -683,10 +741,10 @@ BOOST_AUTO_TEST_CASE(message_observer_sees_what_the_peer_receives) {
     std::vector<uint8_t> bytes;
   };
   auto server = ContextBuilder(Role::kServer)
-                    .certificate_file(pki("p256/server-chain.pem"))
-                    .private_key_file(pki("p256/server.key"))
+                    .certificate_file(test::pki("p256/server-chain.pem"))
+                    .private_key_file(test::pki("p256/server.key"))
                     .build();
-  auto client = ContextBuilder(Role::kClient).ca_file(pki("p256/root.pem")).build();
+  auto client = ContextBuilder(Role::kClient).ca_file(test::pki("p256/root.pem")).build();
   BOOST_TEST_REQUIRE((server.ok() && client.ok()));
   test::Link link(*client, *server);
   std::vector<Seen> cs, ss;

@@ -1,5 +1,8 @@
 #include <boost/test/unit_test.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <array>
 #include <set>
 
@@ -17,6 +20,39 @@ BOOST_AUTO_TEST_CASE(system_random_fills_and_differs) {
   BOOST_TEST(a != b);
   std::vector<uint8_t> big(100000);
   BOOST_TEST(cachet::SystemRandom::instance().fill(big).ok());
+}
+
+// Small requests come from the per-thread pool: still never repeated, and a
+// forked child must not be handed the bytes its parent will use next.
+BOOST_AUTO_TEST_CASE(system_random_pool_serves_each_byte_once_and_not_across_fork) {
+  std::set<std::array<uint8_t, 32>> seen;
+  for (int i = 0; i < 200; ++i) {  // crosses several pool refills
+    std::array<uint8_t, 32> a{};
+    BOOST_REQUIRE(cachet::SystemRandom::instance().fill(a).ok());
+    BOOST_TEST(seen.insert(a).second);
+  }
+  std::array<uint8_t, 16> warm{};
+  BOOST_REQUIRE(cachet::SystemRandom::instance().fill(warm).ok());  // the pool holds unserved bytes now
+  int fds[2];
+  BOOST_REQUIRE(pipe(fds) == 0);
+  const pid_t child = fork();
+  BOOST_REQUIRE(child >= 0);
+  if (child == 0) {
+    std::array<uint8_t, 16> c{};
+    const bool got = cachet::SystemRandom::instance().fill(c).ok();
+    const ssize_t n = got ? write(fds[1], c.data(), c.size()) : -1;
+    _exit(n == static_cast<ssize_t>(c.size()) ? 0 : 1);
+  }
+  close(fds[1]);
+  std::array<uint8_t, 16> from_child{};
+  BOOST_TEST(read(fds[0], from_child.data(), from_child.size()) == static_cast<ssize_t>(from_child.size()));
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  std::array<uint8_t, 16> mine{};
+  BOOST_REQUIRE(cachet::SystemRandom::instance().fill(mine).ok());
+  BOOST_TEST((mine != from_child));
 }
 
 BOOST_AUTO_TEST_CASE(deterministic_random_replays_for_a_seed) {
