@@ -34,6 +34,10 @@ struct Config {
   bool cookies = false;                                 // server HelloVerifyRequest
   Resume resume = Resume::kNone;
   bool session_cache = true;  // server keeps sessions by ID (off for the heap rows)
+  // Cachet's client remembers chains it validated (ContextBuilder::
+  // peer_chain_cache); the *.fresh rows turn that off. OpenSSL and GnuTLS
+  // have no such cache and validate every time either way.
+  bool chain_cache = true;
   std::string pki_dir;        // tests/pki
 };
 
@@ -42,6 +46,24 @@ inline constexpr char kPskIdentity[] = "bench-client";
 inline constexpr uint8_t kPskKey[16] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
                                         0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff};
 
+// Batched UDP I/O that a stack does itself on the connected socket of a
+// udp.* row, in place of the harness's send()/recv() of one datagram at a
+// time. Only the Cachet stack has one (cachet::UdpSocket: sendmmsg with UDP
+// GSO, recvmmsg with UDP GRO); every other stack keeps the harness's path.
+class UdpBatchIo {
+ public:
+  virtual ~UdpBatchIo() = default;
+  // What it uses, as detected (e.g. "cachet::UdpSocket, GSO on, GRO on").
+  virtual std::string describe() const = 0;
+  // Sends everything the endpoint has to send (transmit()). False: error.
+  virtual bool flush() = 0;
+  // Writes `count` application records of `n` bytes from `data` and sends
+  // them (after anything already queued). False: error.
+  virtual bool write_batch(const uint8_t* data, size_t n, int count) = 0;
+  // Hands every datagram waiting on the socket to the endpoint: how many.
+  virtual int drain() = 0;
+};
+
 // One DTLS endpoint. Datagrams go in with receive() and come out with
 // transmit(); nothing here touches a socket.
 class Endpoint {
@@ -49,6 +71,11 @@ class Endpoint {
   virtual ~Endpoint() = default;
   // Client: produce the ClientHello. Server: nothing.
   virtual void start() = 0;
+  // An event loop's wakeup, before a burst of receive() calls: Cachet takes
+  // the time as an argument and reads the clock here, once per wakeup, as an
+  // application's loop would; OpenSSL and GnuTLS read their clocks inside
+  // their own calls, so for them this does nothing.
+  virtual void wakeup() {}
   // One datagram from the peer; `d` may be modified or swapped with another
   // buffer (its contents afterwards are unspecified).
   virtual void receive(Datagram& d) = 0;
@@ -68,6 +95,12 @@ class Endpoint {
   // Frees what the harness (not the library) holds: queued datagrams and
   // buffer pools. Called before heap is measured.
   virtual void compact() {}
+  // The stack's own batched I/O on the connected UDP socket `fd` (it keeps
+  // a duplicate of the descriptor), or nullptr: the harness does the I/O.
+  virtual UdpBatchIo* udp_batch_io(int fd) {
+    (void)fd;
+    return nullptr;
+  }
 };
 
 class Setup {

@@ -49,7 +49,22 @@ namespace {
 // --- rows ------------------------------------------------------------------------
 
 enum class Kind { kHandshake, kThroughput, kUdp, kHeapIdle, kHeapPeak, kWireBytes, kWireDatagrams, kLossMedian, kLossP95 };
-enum class FloorKind { kNone, kP256Both, kP256Server, kX25519Both, kX25519Server, kAes128, kAes256, kChacha };
+// The handshake floors count the nettle operations a handshake cannot avoid:
+// server keygen + derive + sign; client keygen + derive + the
+// ServerKeyExchange verify, plus one verify per chain certificate (2 here)
+// in the *Fresh kinds, where the client validates the chain again.
+enum class FloorKind {
+  kNone,
+  kP256Both,
+  kP256BothFresh,
+  kP256Server,
+  kX25519Both,
+  kX25519BothFresh,
+  kX25519Server,
+  kAes128,
+  kAes256,
+  kChacha
+};
 
 struct RowDef {
   std::string id, title, unit;
@@ -82,6 +97,13 @@ std::vector<RowDef> row_defs() {
   hs("hs.p256.cookie", "full, P-256, cookie exchange", p256c, FloorKind::kP256Both, FloorKind::kP256Server);
   hs("hs.x25519", "full, X25519", x25519, FloorKind::kX25519Both, FloorKind::kX25519Server);
   hs("hs.x25519.cookie", "full, X25519, cookie exchange", x25519c, FloorKind::kX25519Both, FloorKind::kX25519Server);
+  // The same with Cachet's chain cache off: every chain validated again.
+  Config p256f = p256, x25519f = x25519;
+  p256f.chain_cache = x25519f.chain_cache = false;
+  add({"hs.p256.fresh", "full, P-256, chain validated every time, both ends", "hs/s", Kind::kHandshake, p256f, false,
+       true, FloorKind::kP256BothFresh});
+  add({"hs.x25519.fresh", "full, X25519, chain validated every time, both ends", "hs/s", Kind::kHandshake, x25519f,
+       false, true, FloorKind::kX25519BothFresh});
   Config rid;
   rid.resume = Config::Resume::kSessionId;
   Config rticket;
@@ -616,17 +638,21 @@ double floor_for(FloorKind k, const std::map<std::string, double>& f) {
     const auto it = f.find(id);
     return it == f.end() || it->second <= 0 ? NAN : it->second;
   };
-  auto hs = [&](double sign, double verify, double kg, double dv, bool server) {
-    const double t = 1 / sign + (server ? 0 : 3 / verify) + (server ? 1 : 2) / kg + (server ? 1 : 2) / dv;
+  auto hs = [&](double sign, double verify, double kg, double dv, bool server, int verifies = 1) {
+    const double t = 1 / sign + (server ? 0 : verifies / verify) + (server ? 1 : 2) / kg + (server ? 1 : 2) / dv;
     return 1 / t;
   };
   auto aead = [&](const char* seal, const char* open) { return 1 / (1 / get(seal) + 1 / get(open)); };
   const double sign = get("nettle.p256.sign"), verify = get("nettle.p256.verify");
   switch (k) {
     case FloorKind::kP256Both: return hs(sign, verify, get("nettle.p256.keygen"), get("nettle.p256.derive"), false);
+    case FloorKind::kP256BothFresh:
+      return hs(sign, verify, get("nettle.p256.keygen"), get("nettle.p256.derive"), false, 3);
     case FloorKind::kP256Server: return hs(sign, verify, get("nettle.p256.keygen"), get("nettle.p256.derive"), true);
     case FloorKind::kX25519Both:
       return hs(sign, verify, get("nettle.x25519.keygen"), get("nettle.x25519.derive"), false);
+    case FloorKind::kX25519BothFresh:
+      return hs(sign, verify, get("nettle.x25519.keygen"), get("nettle.x25519.derive"), false, 3);
     case FloorKind::kX25519Server:
       return hs(sign, verify, get("nettle.x25519.keygen"), get("nettle.x25519.derive"), true);
     case FloorKind::kAes128: return aead("nettle.aes128gcm.seal", "nettle.aes128gcm.open");

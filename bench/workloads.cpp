@@ -15,6 +15,7 @@
 #include <cstring>
 #include <map>
 #include <deque>
+#include <set>
 
 namespace bench {
 namespace {
@@ -51,11 +52,13 @@ bool handshake(Endpoint& c, Endpoint& s, std::string& error, ServerTimer* timer 
   c.start();
   for (int round = 0; round < 64; ++round) {
     bool moved = false;
+    t([&] { s.wakeup(); });
     while (c.transmit(buf)) {
       if (wire != nullptr) wire->bytes += static_cast<double>(buf.size()), wire->datagrams += 1;
       t([&] { s.receive(buf); });
       moved = true;
     }
+    c.wakeup();
     while (t([&] { return s.transmit(buf); })) {
       if (wire != nullptr) wire->bytes += static_cast<double>(buf.size()), wire->datagrams += 1;
       c.receive(buf);
@@ -176,23 +179,37 @@ struct UdpPair {
   }
 };
 
-bool udp_handshake(Endpoint& c, Endpoint& s, UdpPair& u, std::string& error) {
+// One end of a udp.* row: the harness moves its datagrams with send() and
+// recv() one at a time, unless the stack does its own batched I/O
+// (Endpoint::udp_batch_io: only Cachet, through cachet::UdpSocket).
+struct UdpEnd {
+  Endpoint& e;
+  int fd;
+  UdpBatchIo* io;
+  void flush(Datagram& buf) {
+    if (io != nullptr) io->flush();
+    else bench::flush(e, fd, buf);
+  }
+  int drain(Datagram& buf) { return io != nullptr ? io->drain() : bench::drain(e, fd, buf); }
+};
+
+bool udp_handshake(UdpEnd c, UdpEnd s, std::string& error) {
   Datagram buf;
-  c.start();
+  c.e.start();
   const auto give_up = Clock::now() + std::chrono::seconds(10);
-  while (!(c.established() && s.established())) {
-    flush(c, u.cfd, buf);
-    flush(s, u.sfd, buf);
-    wait_readable(u.cfd, u.sfd, 5);
-    drain(s, u.sfd, buf);
-    drain(c, u.cfd, buf);
+  while (!(c.e.established() && s.e.established())) {
+    c.flush(buf);
+    s.flush(buf);
+    wait_readable(c.fd, s.fd, 5);
+    s.drain(buf);
+    c.drain(buf);
     const auto now = Clock::now();
-    for (Endpoint* e : {&c, &s}) {
+    for (Endpoint* e : {&c.e, &s.e}) {
       const auto d = e->deadline();
       if (d && *d <= now) e->handle_timeout();
     }
-    if (c.failed() || s.failed()) {
-      error = c.failed() ? "client: " + c.error() : "server: " + s.error();
+    if (c.e.failed() || s.e.failed()) {
+      error = c.e.failed() ? "client: " + c.e.error() : "server: " + s.e.error();
       return false;
     }
     if (now > give_up) {
@@ -200,8 +217,8 @@ bool udp_handshake(Endpoint& c, Endpoint& s, UdpPair& u, std::string& error) {
       return false;
     }
   }
-  flush(c, u.cfd, buf);
-  flush(s, u.sfd, buf);
+  c.flush(buf);
+  s.flush(buf);
   return true;
 }
 
@@ -249,11 +266,22 @@ Sample throughput(Stack& stack, const Config& config, double budget, bool udp) {
   Pair p;
   if (!make_pair(*setup, p, error)) return Sample::fail(error);
   UdpPair u;
+  UdpBatchIo* cio = nullptr;  // the stack's own batched UDP I/O, if it has one
+  UdpBatchIo* sio = nullptr;
   if (udp) {
     if (!u.open()) return Sample::fail(std::string("UDP sockets: ") + std::strerror(errno));
-    if (!udp_handshake(*p.c, *p.s, u, error)) return Sample::fail(error);
+    cio = p.c->udp_batch_io(u.cfd);
+    sio = p.s->udp_batch_io(u.sfd);
+    if (cio != nullptr || sio != nullptr) {
+      static std::set<std::string> told;  // once per stack and process
+      if (told.insert(stack.name()).second)
+        std::fprintf(stderr, "cachet-bench: udp rows, %s: %s\n", stack.name().c_str(),
+                     (cio != nullptr ? cio : sio)->describe().c_str());
+    }
+    UdpEnd c{*p.c, u.cfd, cio}, s{*p.s, u.sfd, sio};
+    if (!udp_handshake(c, s, error)) return Sample::fail(error);
     Datagram junk;
-    drain(*p.c, u.cfd, junk);
+    c.drain(junk);
   } else if (!handshake(*p.c, *p.s, error)) {
     return Sample::fail(error);
   }
@@ -266,8 +294,13 @@ Sample throughput(Stack& stack, const Config& config, double budget, bool udp) {
   double start = process_cpu_seconds();
   double now = start;
   while (!warm || now - start < budget) {
-    for (int i = 0; i < kBatch; ++i)
-      if (!p.c->write(payload.data(), payload.size())) return Sample::fail("write: " + p.c->error());
+    if (cio != nullptr) {
+      // Sealed and sent as one batch by the stack's own helper.
+      if (!cio->write_batch(payload.data(), payload.size(), kBatch)) return Sample::fail("write: " + p.c->error());
+    } else {
+      for (int i = 0; i < kBatch; ++i)
+        if (!p.c->write(payload.data(), payload.size())) return Sample::fail("write: " + p.c->error());
+    }
     int got = 0;
     if (!udp) {
       while (p.c->transmit(buf)) p.s->receive(buf);
@@ -276,11 +309,12 @@ Sample throughput(Stack& stack, const Config& config, double budget, bool udp) {
         ++got;
       }
     } else {
-      flush(*p.c, u.cfd, buf);
+      if (cio == nullptr) flush(*p.c, u.cfd, buf);
+      UdpEnd s{*p.s, u.sfd, sio};
       // The datagrams are in the server socket's queue already (loopback
       // delivers within send()); wait briefly only if some are not.
       for (int tries = 0; got < kBatch && tries < 20; ++tries) {
-        if (drain(*p.s, u.sfd, buf) == 0) wait_readable(u.sfd, -1, 5);
+        if (s.drain(buf) == 0) wait_readable(u.sfd, -1, 5);
         while (size_t n = p.s->read()) {
           bytes += static_cast<double>(n);
           ++got;
