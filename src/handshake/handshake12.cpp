@@ -47,14 +47,7 @@ Error Handshake12::fail(AlertDescription alert, const char* why) {
   return Error(ErrorCode::kWrongState, why);
 }
 void Handshake12::release() noexcept {
-  transcript_.release();
-  key_share_.reset();
-  pending_read_.reset();
-  pending_write_.reset();
-  psk_.wipe();
-  client_hello_ = ClientHello{};
-  server_key_exchange_ = ServerKeyExchange{};
-  resumed_from_.reset();
+  w_.reset();  // the transcript, ephemeral key, pending keys and PSK are wiped by their destructors
 }
 
 // --------------------------------------------------------------------------
@@ -62,6 +55,15 @@ void Handshake12::release() noexcept {
 
 Result<void> Handshake12::on_record(const record::Record& r, Instant now, std::vector<Bytes>& out) {
   if (state_ == HandshakeState::kFailed) return Error(ErrorCode::kWrongState, "handshake already failed");
+  if (!w_) {
+    // Released: only a completed handshake still reads (renegotiation
+    // attempts, which need none of the handshake's working state).
+    if (state_ != HandshakeState::kComplete) return Error(ErrorCode::kWrongState, "handshake released");
+    if (r.type == ContentType::kChangeCipherSpec) {
+      ++ignored_change_cipher_specs_;
+      return ok();
+    }
+  }
   if (r.type == ContentType::kChangeCipherSpec) return on_change_cipher_spec(r, now, out);
   transport_.note_arrival(now);
   transport_.on_handshake_record(r.payload);
@@ -174,7 +176,7 @@ Result<void> Handshake12::derive_keys(ByteSpan premaster) {
   const CipherSuite& s = *params_.suite;
   if (params_.extended_master_secret) {
     // RFC 7627 §4: session_hash covers the messages through ClientKeyExchange.
-    const Bytes session_hash = transcript_.current_hash();
+    const Bytes session_hash = w_->transcript.current_hash();
     CACHET_ASSIGN_OR_RETURN(params_.master_secret, extended_master_secret(s.prf_hash, premaster, session_hash));
   } else {
     CACHET_ASSIGN_OR_RETURN(params_.master_secret,
@@ -193,13 +195,13 @@ Result<void> Handshake12::derive_key_block() {
   DirectionKeys& theirs = config_.is_server ? kb.client_write : kb.server_write;
   CACHET_ASSIGN_OR_RETURN(auto write, record::RecordProtection::create(s.aead, mine.key, mine.iv));
   CACHET_ASSIGN_OR_RETURN(auto read, record::RecordProtection::create(s.aead, theirs.key, theirs.iv));
-  pending_write_.emplace(std::move(write));
-  pending_read_.emplace(std::move(read));
+  w_->pending_write.emplace(std::move(write));
+  w_->pending_read.emplace(std::move(read));
   return ok();
 }
 
 Result<void> Handshake12::install_read_keys(Instant now) {
-  if (!pending_read_) return fail(AlertDescription::kUnexpectedMessage, "ChangeCipherSpec before keys");
+  if (!w_->pending_read) return fail(AlertDescription::kUnexpectedMessage, "ChangeCipherSpec before keys");
   struct Requeue : record::RecordSink {
     std::vector<record::Record> records;
     std::vector<Bytes> payloads;
@@ -210,8 +212,8 @@ Result<void> Handshake12::install_read_keys(Instant now) {
   } early;
   // Records that arrived early for epoch 1 (a Finished overtaking the CCS)
   // are released now and go to the reassembler.
-  auto installed = records_.install_read_epoch(Epoch(1), std::move(*pending_read_), now, early);
-  pending_read_.reset();
+  auto installed = records_.install_read_epoch(Epoch(1), std::move(*w_->pending_read), now, early);
+  w_->pending_read.reset();
   if (!installed) return fail(AlertDescription::kInternalError, "cannot install the read epoch");
   for (size_t i = 0; i < early.records.size(); ++i) {
     if (early.records[i].type == ContentType::kHandshake) transport_.on_handshake_record(early.payloads[i]);
@@ -220,15 +222,15 @@ Result<void> Handshake12::install_read_keys(Instant now) {
 }
 
 Result<void> Handshake12::install_write_keys() {
-  if (!pending_write_) return fail(AlertDescription::kInternalError, "no write keys");
-  auto installed = records_.install_write_epoch(Epoch(1), std::move(*pending_write_));
-  pending_write_.reset();
+  if (!w_->pending_write) return fail(AlertDescription::kInternalError, "no write keys");
+  auto installed = records_.install_write_epoch(Epoch(1), std::move(*w_->pending_write));
+  w_->pending_write.reset();
   if (!installed) return fail(AlertDescription::kInternalError, "cannot install the write epoch");
   return ok();
 }
 
 Result<Bytes> Handshake12::finished_data(bool from_client) const {
-  return finished_verify_data(params_.suite->prf_hash, params_.master_secret, from_client, transcript_.current_hash());
+  return finished_verify_data(params_.suite->prf_hash, params_.master_secret, from_client, w_->transcript.current_hash());
 }
 
 std::optional<crypto::SignatureScheme> Handshake12::pick_signature_scheme(const std::vector<uint16_t>* peer) const {
@@ -260,7 +262,7 @@ Result<void> Handshake12::on_finished(const HandshakeMessage& m, Instant now, st
     // The last flight is ours: the server's after a full handshake (RFC 5246
     // §7.3: [NewSessionTicket], ChangeCipherSpec, Finished), the client's
     // after an abbreviated one (ChangeCipherSpec, Finished).
-    if (config_.is_server && issue_ticket_) CACHET_TRY(server_queue_ticket());
+    if (config_.is_server && w_->issue_ticket) CACHET_TRY(server_queue_ticket());
     CACHET_TRY(send_change_cipher_spec_and_finished(now, true, out));
   }
   if (config_.is_server && !params_.resumed) server_store_session();

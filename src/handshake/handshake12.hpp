@@ -248,7 +248,7 @@ class Handshake12 {
   Result<void> install_write_keys();
   Result<Bytes> finished_data(bool from_client) const;
   std::optional<crypto::SignatureScheme> pick_signature_scheme(const std::vector<uint16_t>* peer_list) const;
-  void add_to_transcript(const HandshakeMessage& m) { transcript_.add(m.type, m.message_seq, m.body); }
+  void add_to_transcript(const HandshakeMessage& m) { w_->transcript.add(m.type, m.message_seq, m.body); }
   template <typename M>
   Result<void> queue_message(record::Epoch epoch, HandshakeType type, const M& message);
   Error fail(AlertDescription alert, const char* why);
@@ -261,22 +261,27 @@ class Handshake12 {
   Random& random_;
   HandshakeState state_;
   AlertDescription alert_ = AlertDescription::kInternalError;
-  Transcript transcript_;
   NegotiatedParameters params_;
 
-  ClientHello client_hello_;  // client: what we sent (resent with a cookie)
-  int hello_verify_requests_ = 0;
-  std::optional<crypto::KeyShare> key_share_;
+  // What only the handshake needs, freed by release() (an established
+  // connection keeps params_ and nothing of this).
+  struct Work {
+    Transcript transcript;
+    ClientHello client_hello;  // client: what we sent (resent with a cookie)
+    int hello_verify_requests = 0;
+    std::optional<crypto::KeyShare> key_share;
+    ServerKeyExchange server_key_exchange;
+    std::optional<CertificateRequest> certificate_request;
+    std::optional<record::RecordProtection> pending_read;
+    std::optional<record::RecordProtection> pending_write;
+    SecretBytes psk;  // the key for this handshake (server: found for the identity; client: chosen)
+    bool client_sent_certificate = false;
+    bool expect_ticket = false;  // client: the ServerHello promised a NewSessionTicket
+    bool issue_ticket = false;   // server: a NewSessionTicket goes in our next flight
+    std::shared_ptr<const session::SessionState> resumed_from;  // server: the session resumed
+  };
+  std::unique_ptr<Work> w_ = std::make_unique<Work>();
   std::shared_ptr<const crypto::VerifyingKey> peer_key_;
-  ServerKeyExchange server_key_exchange_;
-  std::optional<CertificateRequest> certificate_request_;
-  std::optional<record::RecordProtection> pending_read_;
-  std::optional<record::RecordProtection> pending_write_;
-  SecretBytes psk_;  // the key for this handshake (server: found for the identity; client: chosen)
-  bool client_sent_certificate_ = false;
-  bool expect_ticket_ = false;     // client: the ServerHello promised a NewSessionTicket
-  bool issue_ticket_ = false;      // server: a NewSessionTicket goes in our next flight
-  std::shared_ptr<const session::SessionState> resumed_from_;  // server: the session resumed
   bool renegotiation_refused_ = false;
   uint64_t ignored_change_cipher_specs_ = 0;
 };

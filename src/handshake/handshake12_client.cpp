@@ -12,7 +12,7 @@ Result<void> Handshake12::start(Instant now, std::vector<Bytes>& out) {
   if (config_.is_server || state_ != HandshakeState::kClientStart) {
     return Error(ErrorCode::kWrongState, "start() is for a new client");
   }
-  ClientHello& ch = client_hello_;
+  ClientHello& ch = w_->client_hello;
   if (!random_.fill(ch.random)) return fail(AlertDescription::kInternalError, "no randomness");
   params_.client_random = ch.random;
   ch.cipher_suites = config_.cipher_suites;
@@ -78,7 +78,7 @@ Result<void> Handshake12::client_offer_session(ClientHello& ch) {
 
 Result<void> Handshake12::client_send_hello(Instant now, std::vector<Bytes>& out) {
   transport_.start_new_flight();
-  CACHET_TRY(queue_message(epoch0(), HandshakeType::kClientHello, client_hello_));
+  CACHET_TRY(queue_message(epoch0(), HandshakeType::kClientHello, w_->client_hello));
   auto sent = transport_.send_flight(now, false, records_, out);
   if (!sent) return fail(AlertDescription::kInternalError, "cannot send ClientHello");
   state_ = HandshakeState::kClientWaitServerHello;
@@ -89,13 +89,13 @@ Result<void> Handshake12::client_on_hello_verify_request(const HandshakeMessage&
                                                          std::vector<Bytes>& out) {
   auto hvr = HelloVerifyRequest::parse(m.body);
   if (!hvr) return fail(alert_for(hvr.error()), "malformed HelloVerifyRequest");
-  if (++hello_verify_requests_ > kMaxHelloVerifyRequests) {
+  if (++w_->hello_verify_requests > kMaxHelloVerifyRequests) {
     return fail(AlertDescription::kUnexpectedMessage, "too many HelloVerifyRequests");
   }
   // RFC 6347 §4.2.6: the first ClientHello and the HelloVerifyRequest are not
   // part of the transcript.
-  transcript_.reset();
-  client_hello_.cookie = hvr->cookie;
+  w_->transcript.reset();
+  w_->client_hello.cookie = hvr->cookie;
   return client_send_hello(now, out);
 }
 
@@ -115,15 +115,15 @@ Result<void> Handshake12::client_on_server_hello(const HandshakeMessage& m) {
     const auto type = static_cast<ExtensionType>(t);
     const bool offered =
         type == ExtensionType::kRenegotiationInfo || type == ExtensionType::kExtendedMasterSecret ||
-        (type == ExtensionType::kEcPointFormats && client_hello_.extensions.ec_point_formats) ||
-        (type == ExtensionType::kServerName && client_hello_.extensions.server_name) ||
-        (type == ExtensionType::kUseSrtp && client_hello_.extensions.use_srtp) ||
-        (type == ExtensionType::kAlpn && client_hello_.extensions.alpn) ||
-        (type == ExtensionType::kSessionTicket && client_hello_.extensions.session_ticket) ||
-        (type == ExtensionType::kConnectionId && client_hello_.extensions.connection_id) ||
-        (type == ExtensionType::kRecordSizeLimit && client_hello_.extensions.record_size_limit) ||
-        (type == ExtensionType::kClientCertificateType && client_hello_.extensions.client_certificate_types) ||
-        (type == ExtensionType::kServerCertificateType && client_hello_.extensions.server_certificate_types);
+        (type == ExtensionType::kEcPointFormats && w_->client_hello.extensions.ec_point_formats) ||
+        (type == ExtensionType::kServerName && w_->client_hello.extensions.server_name) ||
+        (type == ExtensionType::kUseSrtp && w_->client_hello.extensions.use_srtp) ||
+        (type == ExtensionType::kAlpn && w_->client_hello.extensions.alpn) ||
+        (type == ExtensionType::kSessionTicket && w_->client_hello.extensions.session_ticket) ||
+        (type == ExtensionType::kConnectionId && w_->client_hello.extensions.connection_id) ||
+        (type == ExtensionType::kRecordSizeLimit && w_->client_hello.extensions.record_size_limit) ||
+        (type == ExtensionType::kClientCertificateType && w_->client_hello.extensions.client_certificate_types) ||
+        (type == ExtensionType::kServerCertificateType && w_->client_hello.extensions.server_certificate_types);
     if (!offered) return fail(AlertDescription::kUnsupportedExtension, "ServerHello carries an unoffered extension");
   }
   // RFC 5746 §3.4: when present, renegotiated_connection must be empty.
@@ -154,11 +154,11 @@ Result<void> Handshake12::client_on_server_hello(const HandshakeMessage& m) {
   params_.server_random = sh->random;
   params_.session_id = sh->session_id;
   // RFC 5077 §3.2: an empty SessionTicket extension promises a NewSessionTicket.
-  expect_ticket_ = ext.session_ticket.has_value();
-  transcript_.set_hash(suite->prf_hash);
+  w_->expect_ticket = ext.session_ticket.has_value();
+  w_->transcript.set_hash(suite->prf_hash);
   add_to_transcript(m);
   // RFC 5246 §7.3: the server resumes by echoing the session ID we offered.
-  if (!client_hello_.session_id.empty() && sh->session_id == client_hello_.session_id &&
+  if (!w_->client_hello.session_id.empty() && sh->session_id == w_->client_hello.session_id &&
       conn_.resume_session != nullptr) {
     return client_resume(*sh);
   }
@@ -175,7 +175,7 @@ Result<void> Handshake12::negotiate_extensions_client(const HelloExtensions& ext
   // RFC 7250 §4.2: exactly one type, one we offered.
   if (ext.server_certificate_types) {
     const auto& t = *ext.server_certificate_types;
-    const auto& offered = *client_hello_.extensions.server_certificate_types;
+    const auto& offered = *w_->client_hello.extensions.server_certificate_types;
     if (t.size() != 1 || std::find(offered.begin(), offered.end(), t[0]) == offered.end()) {
       return fail(AlertDescription::kIllegalParameter, "server chose a certificate type we did not offer");
     }
@@ -185,7 +185,7 @@ Result<void> Handshake12::negotiate_extensions_client(const HelloExtensions& ext
   }
   if (ext.client_certificate_types) {
     const auto& t = *ext.client_certificate_types;
-    const auto& offered = *client_hello_.extensions.client_certificate_types;
+    const auto& offered = *w_->client_hello.extensions.client_certificate_types;
     if (t.size() != 1 || std::find(offered.begin(), offered.end(), t[0]) == offered.end()) {
       return fail(AlertDescription::kIllegalParameter, "server chose a client certificate type we did not offer");
     }
@@ -215,7 +215,7 @@ Result<void> Handshake12::client_resume(const ServerHello& sh) {
   CACHET_TRY(derive_key_block());
   // The server's flight acknowledged our ClientHello.
   transport_.start_new_flight();
-  state_ = expect_ticket_ ? HandshakeState::kClientWaitNewSessionTicket : HandshakeState::kClientWaitChangeCipherSpec;
+  state_ = w_->expect_ticket ? HandshakeState::kClientWaitNewSessionTicket : HandshakeState::kClientWaitChangeCipherSpec;
   return ok();
 }
 
@@ -275,7 +275,7 @@ Result<void> Handshake12::client_on_server_key_exchange(const HandshakeMessage& 
     }
     params_.signature_scheme = scheme;
   }
-  server_key_exchange_ = std::move(ske).value();
+  w_->server_key_exchange = std::move(ske).value();
   add_to_transcript(m);
   state_ = suite_needs_certificate(s) ? HandshakeState::kClientWaitCertificateRequestOrDone
                                       : HandshakeState::kClientWaitServerHelloDone;
@@ -285,7 +285,7 @@ Result<void> Handshake12::client_on_server_key_exchange(const HandshakeMessage& 
 Result<void> Handshake12::client_on_certificate_request(const HandshakeMessage& m) {
   auto cr = CertificateRequest::parse(m.body);
   if (!cr) return fail(alert_for(cr.error()), "malformed CertificateRequest");
-  certificate_request_ = std::move(cr).value();
+  w_->certificate_request = std::move(cr).value();
   add_to_transcript(m);
   state_ = HandshakeState::kClientWaitServerHelloDone;
   return ok();
@@ -302,10 +302,10 @@ Result<void> Handshake12::client_on_server_hello_done(const HandshakeMessage& m,
   // otherwise an empty list.
   bool send_certificate_verify = false;
   crypto::SignatureScheme cv_scheme{};
-  if (certificate_request_) {
+  if (w_->certificate_request) {
     CertificateMsg cert;
     cert.type = params_.client_certificate_type;
-    const auto picked = pick_signature_scheme(&certificate_request_->signature_algorithms);
+    const auto picked = pick_signature_scheme(&w_->certificate_request->signature_algorithms);
     if (cert.type == CertificateType::kRawPublicKey) {
       // RFC 7250 §4.2: we offered a raw key and the server chose it.
       if (!picked) return fail(AlertDescription::kHandshakeFailure, "no signature scheme for our raw public key");
@@ -325,12 +325,12 @@ Result<void> Handshake12::client_on_server_hello_done(const HandshakeMessage& m,
   Bytes psk_identity = config_.psk_identity;
   if (s.key_exchange != KeyExchangeKind::kEcdhe) {
     if (config_.psk_client) {
-      auto chosen = config_.psk_client(server_key_exchange_.psk_identity_hint);
+      auto chosen = config_.psk_client(w_->server_key_exchange.psk_identity_hint);
       if (!chosen || chosen->second.empty()) return fail(AlertDescription::kHandshakeFailure, "no PSK for this server");
       psk_identity = std::move(chosen->first);
-      psk_ = std::move(chosen->second);
+      w_->psk = std::move(chosen->second);
     } else if (config_.psk) {
-      psk_ = config_.psk->copy();
+      w_->psk = config_.psk->copy();
     } else {
       return fail(AlertDescription::kInternalError, "no PSK configured");
     }
@@ -341,23 +341,23 @@ Result<void> Handshake12::client_on_server_hello_done(const HandshakeMessage& m,
   if (s.key_exchange != KeyExchangeKind::kPsk) {
     auto share = crypto::KeyShare::generate(*params_.group, random_);
     if (!share) return fail(AlertDescription::kInternalError, "key generation failed");
-    auto z = share->derive(server_key_exchange_.public_key);
+    auto z = share->derive(w_->server_key_exchange.public_key);
     if (!z) return fail(AlertDescription::kIllegalParameter, "server's key share is invalid");
     cke.public_key.assign(share->public_key().begin(), share->public_key().end());
-    premaster = s.key_exchange == KeyExchangeKind::kEcdhe ? std::move(z).value() : ecdhe_psk_premaster_secret(*z, psk_);
+    premaster = s.key_exchange == KeyExchangeKind::kEcdhe ? std::move(z).value() : ecdhe_psk_premaster_secret(*z, w_->psk);
   }
   if (s.key_exchange != KeyExchangeKind::kEcdhe) {
     cke.psk_identity = psk_identity;
     params_.psk_identity = psk_identity;
-    if (s.key_exchange == KeyExchangeKind::kPsk) premaster = psk_premaster_secret(psk_);
+    if (s.key_exchange == KeyExchangeKind::kPsk) premaster = psk_premaster_secret(w_->psk);
   }
-  psk_.wipe();
+  w_->psk.wipe();
   CACHET_TRY(queue_message(epoch0(), HandshakeType::kClientKeyExchange, cke));
   CACHET_TRY(derive_keys(premaster));
 
   // RFC 5246 §7.4.8: CertificateVerify over all messages so far.
   if (send_certificate_verify) {
-    auto sig = config_.signing_key->sign(cv_scheme, transcript_.messages(), random_);
+    auto sig = config_.signing_key->sign(cv_scheme, w_->transcript.messages(), random_);
     if (!sig) return fail(AlertDescription::kInternalError, "signing CertificateVerify failed");
     CertificateVerify cv{static_cast<uint16_t>(cv_scheme), std::move(sig).value()};
     CACHET_TRY(queue_message(epoch0(), HandshakeType::kCertificateVerify, cv));
@@ -365,7 +365,7 @@ Result<void> Handshake12::client_on_server_hello_done(const HandshakeMessage& m,
   }
 
   CACHET_TRY(send_change_cipher_spec_and_finished(now, false, out));
-  state_ = expect_ticket_ ? HandshakeState::kClientWaitNewSessionTicket : HandshakeState::kClientWaitChangeCipherSpec;
+  state_ = w_->expect_ticket ? HandshakeState::kClientWaitNewSessionTicket : HandshakeState::kClientWaitChangeCipherSpec;
   return ok();
 }
 

@@ -63,7 +63,7 @@ Result<void> Handshake12::queue_message(Epoch epoch, HandshakeType type, const M
   auto body = encode(message);
   if (!body) return fail(AlertDescription::kInternalError, "cannot encode a handshake message");
   const uint16_t seq = transport_.add_message(epoch, type, *body);
-  transcript_.add(type, seq, *body);
+  w_->transcript.add(type, seq, *body);
   return ok();
 }
 

@@ -37,14 +37,14 @@ Result<void> Handshake12::server_on_client_hello(const HandshakeMessage& m, Inst
     transport_.reassembler().float_next_seq();
     return ok();
   }
-  transcript_.reset();
-  CACHET_ASSIGN_OR_RETURN(resumed_from_, server_find_session(*ch));
-  CACHET_TRY(server_negotiate(*ch, resumed_from_.get()));
+  w_->transcript.reset();
+  CACHET_ASSIGN_OR_RETURN(w_->resumed_from, server_find_session(*ch));
+  CACHET_TRY(server_negotiate(*ch, w_->resumed_from.get()));
   params_.client_random = ch->random;
-  transcript_.set_hash(params_.suite->prf_hash);
+  w_->transcript.set_hash(params_.suite->prf_hash);
   add_to_transcript(m);
   transport_.set_next_send_seq(m.message_seq);
-  if (resumed_from_) return server_send_resumed_flight(*ch, now, out);
+  if (w_->resumed_from) return server_send_resumed_flight(*ch, now, out);
   return server_send_flight(*ch, now, out);
 }
 
@@ -69,7 +69,7 @@ Result<std::shared_ptr<const session::SessionState>> Handshake12::server_find_se
   }
   // RFC 5077 §3.2: a new ticket for every client that asks, except on a
   // ticket resumption whose ticket is still under the current key.
-  issue_ticket_ = offers_ticket;
+  w_->issue_ticket = offers_ticket;
   if (!st) return st;
   const bool suite_ok = contains(ch.cipher_suites, st->cipher_suite) &&
                         contains(config_.cipher_suites, st->cipher_suite) &&
@@ -96,7 +96,7 @@ Result<std::shared_ptr<const session::SessionState>> Handshake12::server_find_se
     return std::shared_ptr<const session::SessionState>();
   }
   // Resumed by ticket: a new one only when its key is retiring.
-  if (by_ticket && !renew) issue_ticket_ = false;
+  if (by_ticket && !renew) w_->issue_ticket = false;
   return st;
 }
 
@@ -249,7 +249,7 @@ void Handshake12::server_fill_hello_extensions(const ClientHello& ch, HelloExten
   if (params_.srtp_profile) ext.use_srtp = UseSrtp{{*params_.srtp_profile}, params_.srtp_mki};
   if (!params_.alpn.empty()) ext.alpn = std::vector<std::string>{params_.alpn};
   if (!params_.server_name.empty() && !params_.resumed) ext.server_name = std::string();  // RFC 6066 §3
-  if (issue_ticket_) ext.session_ticket = Bytes{};  // RFC 5077 §3.2
+  if (w_->issue_ticket) ext.session_ticket = Bytes{};  // RFC 5077 §3.2
   if (params_.receive_cid) ext.connection_id = *params_.receive_cid;  // RFC 9146 §3
   if (params_.own_record_size_limit) ext.record_size_limit = *params_.own_record_size_limit;
   if (!params_.resumed && suite_needs_certificate(s)) {
@@ -267,7 +267,7 @@ void Handshake12::server_fill_hello_extensions(const ClientHello& ch, HelloExten
 // [NewSessionTicket], ChangeCipherSpec, Finished. The client's
 // ChangeCipherSpec and Finished end the handshake.
 Result<void> Handshake12::server_send_resumed_flight(const ClientHello& ch, Instant now, std::vector<Bytes>& out) {
-  const session::SessionState& st = *resumed_from_;
+  const session::SessionState& st = *w_->resumed_from;
   params_.resumed = true;
   params_.master_secret = st.master_secret.copy();
   params_.peer_certificates = st.peer_certificates;
@@ -284,7 +284,7 @@ Result<void> Handshake12::server_send_resumed_flight(const ClientHello& ch, Inst
   server_fill_hello_extensions(ch, sh.extensions);
   CACHET_TRY(queue_message(epoch0(), HandshakeType::kServerHello, sh));
   CACHET_TRY(derive_key_block());
-  if (issue_ticket_) CACHET_TRY(server_queue_ticket());
+  if (w_->issue_ticket) CACHET_TRY(server_queue_ticket());
   CACHET_TRY(send_change_cipher_spec_and_finished(now, false, out));
   state_ = HandshakeState::kServerWaitChangeCipherSpec;
   return ok();
@@ -296,7 +296,7 @@ Result<void> Handshake12::server_queue_ticket() {
   session::SessionState st = make_session_state();
   st.session_id.clear();
   st.ticket.clear();
-  if (resumed_from_) st.created_unix = resumed_from_->created_unix;
+  if (w_->resumed_from) st.created_unix = w_->resumed_from->created_unix;
   st.lifetime_seconds = static_cast<uint32_t>(config_.ticket_keys->lifetime().count());
   auto sealed = config_.ticket_keys->seal(st, unix_now());
   NewSessionTicket nst;
@@ -353,7 +353,7 @@ Result<void> Handshake12::server_send_flight(const ClientHello& ch, Instant now,
       if (!share) return fail(AlertDescription::kInternalError, "key generation failed");
       ske.named_group = static_cast<uint16_t>(*params_.group);
       ske.public_key.assign(share->public_key().begin(), share->public_key().end());
-      key_share_.emplace(std::move(share).value());
+      w_->key_share.emplace(std::move(share).value());
     }
     if (s.key_exchange == KeyExchangeKind::kEcdhe) {
       CACHET_ASSIGN_OR_RETURN(Bytes signed_data, server_params_to_sign(params_.client_random, params_.server_random, ske));
@@ -362,7 +362,7 @@ Result<void> Handshake12::server_send_flight(const ClientHello& ch, Instant now,
       ske.signature_scheme = static_cast<uint16_t>(*params_.signature_scheme);
       ske.signature = std::move(sig).value();
     }
-    server_key_exchange_ = ske;
+    w_->server_key_exchange = ske;
     CACHET_TRY(queue_message(epoch0(), HandshakeType::kServerKeyExchange, ske));
   }
   const bool ask_certificate = config_.request_client_certificate && suite_needs_certificate(s);
@@ -394,7 +394,7 @@ Result<void> Handshake12::server_on_certificate(const HandshakeMessage& m) {
     if (!key) return key.error();
     peer_key_ = std::move(key).value();
     params_.peer_certificates = std::move(credential);
-    client_sent_certificate_ = true;
+    w_->client_sent_certificate = true;
   }
   add_to_transcript(m);
   state_ = HandshakeState::kServerWaitClientKeyExchange;
@@ -410,20 +410,20 @@ Result<void> Handshake12::server_on_client_key_exchange(const HandshakeMessage& 
     auto key = config_.psk_lookup ? config_.psk_lookup(cke->psk_identity) : std::nullopt;
     // RFC 4279 §2: unknown identity.
     if (!key) return fail(AlertDescription::kUnknownPskIdentity, "unknown PSK identity");
-    psk_ = std::move(*key);
+    w_->psk = std::move(*key);
     params_.psk_identity = cke->psk_identity;
   }
   if (s.key_exchange != KeyExchangeKind::kPsk) {
-    auto z = key_share_->derive(cke->public_key);
+    auto z = w_->key_share->derive(cke->public_key);
     if (!z) return fail(AlertDescription::kIllegalParameter, "client's key share is invalid");
-    premaster = s.key_exchange == KeyExchangeKind::kEcdhe ? std::move(z).value() : ecdhe_psk_premaster_secret(*z, psk_);
+    premaster = s.key_exchange == KeyExchangeKind::kEcdhe ? std::move(z).value() : ecdhe_psk_premaster_secret(*z, w_->psk);
   } else {
-    premaster = psk_premaster_secret(psk_);
+    premaster = psk_premaster_secret(w_->psk);
   }
   add_to_transcript(m);
   CACHET_TRY(derive_keys(premaster));
-  key_share_.reset();
-  state_ = client_sent_certificate_ ? HandshakeState::kServerWaitCertificateVerify
+  w_->key_share.reset();
+  state_ = w_->client_sent_certificate ? HandshakeState::kServerWaitCertificateVerify
                                     : HandshakeState::kServerWaitChangeCipherSpec;
   return ok();
 }
@@ -438,7 +438,7 @@ Result<void> Handshake12::server_on_certificate_verify(const HandshakeMessage& m
     return fail(AlertDescription::kIllegalParameter, "CertificateVerify scheme not acceptable");
   }
   // RFC 5246 §7.4.8: over every handshake message before this one.
-  if (!peer_key_->verify(scheme, transcript_.messages(), cv->signature)) {
+  if (!peer_key_->verify(scheme, w_->transcript.messages(), cv->signature)) {
     return fail(AlertDescription::kDecryptError, "CertificateVerify does not verify");
   }
   add_to_transcript(m);
