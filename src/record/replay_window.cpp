@@ -6,12 +6,18 @@ ReplayWindow::ReplayWindow(size_t size) noexcept {
   if (size < 64) size = 64;
   if (size > kMaxSize) size = kMaxSize;
   size_ = (size + 63) / 64 * 64;
+  if (size_ > 64) large_ = std::make_unique<uint64_t[]>(size_ / 64);  // zeroed
+}
+
+void ReplayWindow::clear() noexcept {
+  uint64_t* w = words();
+  for (size_t i = 0; i < size_ / 64; ++i) w[i] = 0;
 }
 
 void ReplayWindow::reset() noexcept {
   any_ = false;
   highest_ = 0;
-  bits_.fill(0);
+  clear();
 }
 
 ReplayWindow::Verdict ReplayWindow::check(SequenceNumber seq) const noexcept {
@@ -24,20 +30,20 @@ ReplayWindow::Verdict ReplayWindow::check(SequenceNumber seq) const noexcept {
 }
 
 void ReplayWindow::shift(uint64_t by) noexcept {
-  const size_t words = size_ / 64;
   if (by >= size_) {
-    for (size_t i = 0; i < words; ++i) bits_[i] = 0;
+    clear();
     return;
   }
+  uint64_t* bits = words();
   const size_t word_shift = static_cast<size_t>(by / 64);
   const unsigned bit_shift = static_cast<unsigned>(by % 64);
-  for (size_t i = words; i-- > 0;) {
+  for (size_t i = size_ / 64; i-- > 0;) {
     uint64_t v = 0;
     if (i >= word_shift) {
-      v = bits_[i - word_shift] << bit_shift;
-      if (bit_shift != 0 && i > word_shift) v |= bits_[i - word_shift - 1] >> (64 - bit_shift);
+      v = bits[i - word_shift] << bit_shift;
+      if (bit_shift != 0 && i > word_shift) v |= bits[i - word_shift - 1] >> (64 - bit_shift);
     }
-    bits_[i] = v;
+    bits[i] = v;
   }
 }
 
@@ -46,18 +52,18 @@ void ReplayWindow::mark(SequenceNumber seq) noexcept {
   if (!any_) {
     any_ = true;
     highest_ = s;
-    bits_.fill(0);
-    bits_[0] = 1;
+    clear();
+    words()[0] = 1;
     return;
   }
   if (s > highest_) {
     shift(s - highest_);
     highest_ = s;
-    bits_[0] |= 1;
+    words()[0] |= 1;
     return;
   }
   const uint64_t offset = highest_ - s;
-  if (offset < size_) bits_[offset / 64] |= uint64_t{1} << (offset % 64);
+  if (offset < size_) words()[offset / 64] |= uint64_t{1} << (offset % 64);
 }
 
 }  // namespace cachet::record

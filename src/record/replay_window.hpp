@@ -6,8 +6,8 @@
 // window (OpenSSL CVE-2016-2181).
 #pragma once
 
-#include <array>
 #include <cstdint>
+#include <memory>
 
 #include "record/types.hpp"
 
@@ -32,14 +32,19 @@ class ReplayWindow {
   void reset() noexcept;
 
  private:
-  bool bit(uint64_t offset) const noexcept { return bits_[offset / 64] >> (offset % 64) & 1; }
+  uint64_t* words() noexcept { return large_ ? large_.get() : &small_; }
+  const uint64_t* words() const noexcept { return large_ ? large_.get() : &small_; }
+  bool bit(uint64_t offset) const noexcept { return words()[offset / 64] >> (offset % 64) & 1; }
+  void clear() noexcept;
   void shift(uint64_t by) noexcept;
 
   size_t size_;
   bool any_ = false;
   uint64_t highest_ = 0;
-  // Bit i set: highest_ - i has been received.
-  std::array<uint64_t, kMaxSize / 64> bits_{};
+  // Bit i set: highest_ - i has been received. The default 64-bit window
+  // lives inline (an idle connection has two); larger ones on the heap.
+  uint64_t small_ = 0;
+  std::unique_ptr<uint64_t[]> large_;
 };
 
 }  // namespace cachet::record
