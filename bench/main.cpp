@@ -48,7 +48,7 @@ namespace {
 
 // --- rows ------------------------------------------------------------------------
 
-enum class Kind { kHandshake, kThroughput, kUdp, kHeapIdle, kHeapPeak, kWireBytes, kWireDatagrams, kLossMedian, kLossP95 };
+enum class Kind { kHandshake, kThroughput, kUdp, kHeapIdle, kHeapPeak, kWireBytes, kWireDatagrams, kLossMedian, kLossP95, kLossDatagrams };
 // The handshake floors count the nettle operations a handshake cannot avoid:
 // server keygen + derive + sign; client keygen + derive + the
 // ServerKeyExchange verify, plus one verify per chain certificate (2 here)
@@ -163,6 +163,8 @@ std::vector<RowDef> row_defs() {
   section = "time to connect through `cachet proxy`, 10% loss, 20 ms one-way delay (full P-256, cookies), real time";
   add({"loss.median", "median", "ms", Kind::kLossMedian, p256c, false, false});
   add({"loss.p95", "95th percentile", "ms", Kind::kLossP95, p256c, false, false});
+  add({"loss.datagrams", "datagrams sent per handshake, both ends (the proxy's count)", "dgrams", Kind::kLossDatagrams,
+       p256c, false, false});
   return rows;
 }
 
@@ -335,7 +337,7 @@ int run_worker(const Options& o) {
   std::fflush(stdout);
   for (int rep = 0; rep < o.reps; ++rep) {
     for (const auto& row : row_defs()) {
-      if (!selected(o, row.id) || row.kind == Kind::kLossMedian || row.kind == Kind::kLossP95) continue;
+      if (!selected(o, row.id) || row.kind == Kind::kLossMedian || row.kind == Kind::kLossP95 || row.kind == Kind::kLossDatagrams) continue;
       for (auto& s : stacks) {
         const Sample r = measure(row, *s, o);
         if (r.ok) std::printf("S %s %s %.6g\n", row.id.c_str(), s->name().c_str(), r.value);
@@ -544,6 +546,7 @@ void run_loss(const Options& o, const std::vector<std::string>& columns, Results
     for (const auto& c : columns) {
       res["loss.median"][c].error = "no cachet command at " + o.cachet;
       res["loss.p95"][c].error = res["loss.median"][c].error;
+      res["loss.datagrams"][c].error = res["loss.median"][c].error;
     }
     return;
   }
@@ -608,9 +611,30 @@ void run_loss(const Options& o, const std::vector<std::string>& columns, Results
         kill(p, SIGTERM);
         waitpid(p, nullptr, 0);
       }
-    if (!r.proxy_log.empty()) unlink(r.proxy_log.c_str());
+    // The proxy's closing stats line: every datagram either end sent.
+    double sent = -1;
+    if (!r.proxy_log.empty()) {
+      std::ifstream log(r.proxy_log);
+      const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+      auto field = [&text](const std::string& name) -> double {
+        const size_t at = text.rfind(" " + name + "=");
+        return at == std::string::npos ? -1 : std::atof(text.c_str() + at + name.size() + 2);
+      };
+      const double from_clients = field("from_clients"), from_server = field("from_server");
+      if (from_clients >= 0 && from_server >= 0) sent = from_clients + from_server;
+      unlink(r.proxy_log.c_str());
+    }
     Cell& med = res["loss.median"][r.column];
     Cell& p95 = res["loss.p95"][r.column];
+    Cell& dg = res["loss.datagrams"][r.column];
+    const size_t attempts = times.size() + static_cast<size_t>(failures);
+    if (sent >= 0 && attempts > 0) {
+      dg.median = dg.min = dg.max = sent / static_cast<double>(attempts);
+      dg.samples = {dg.median};
+      dg.fixed = true;
+    } else {
+      dg.error = "no proxy stats";
+    }
     if (times.empty()) {
       med.error = p95.error = !r.error.empty() ? r.error : "no handshake completed: " + first_failure;
       continue;
@@ -921,7 +945,7 @@ int run_driver(const Options& o) {
   std::vector<std::string> shim_rows;
   bool any_floor = false, any_loss = false;
   for (const auto& row : r.rows) {
-    if (row.kind == Kind::kLossMedian || row.kind == Kind::kLossP95) any_loss = true;
+    if (row.kind == Kind::kLossMedian || row.kind == Kind::kLossP95 || row.kind == Kind::kLossDatagrams) any_loss = true;
     else shim_rows.push_back(row.id);
     if (row.floor != FloorKind::kNone) any_floor = true;
   }
@@ -937,7 +961,7 @@ int run_driver(const Options& o) {
       }
     }
     for (const auto& row : r.rows) {
-      if (row.kind == Kind::kLossMedian || row.kind == Kind::kLossP95) continue;
+      if (row.kind == Kind::kLossMedian || row.kind == Kind::kLossP95 || row.kind == Kind::kLossDatagrams) continue;
       for (auto& s : stacks) {
         if (std::find(r.columns.begin(), r.columns.end(), s->name()) == r.columns.end()) continue;
         const Sample smp = measure(row, *s, o);

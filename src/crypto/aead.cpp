@@ -1,13 +1,18 @@
-// AEADs over nettle: AES-GCM (NIST SP 800-38D), AES-CCM (RFC 3610, NIST SP
-// 800-38C) and ChaCha20-Poly1305 (RFC 8439).
+// AEADs: AES-GCM (NIST SP 800-38D) over GnuTLS's AEAD API or nettle, AES-CCM
+// (RFC 3610, NIST SP 800-38C) and ChaCha20-Poly1305 (RFC 8439) over nettle.
+// aead.hpp says which backend runs what, and why.
 #include "crypto/aead.hpp"
 
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
 #include <nettle/aes.h>
 #include <nettle/ccm.h>
 #include <nettle/chacha-poly1305.h>
 #include <nettle/gcm.h>
 
+#include <algorithm>
 #include <array>
+#include <mutex>
 #include <new>
 
 #include "base/secure.hpp"
@@ -15,6 +20,11 @@
 namespace cachet::crypto {
 
 namespace {
+
+constexpr size_t kMaxTagSize = 16;
+// RFC 5116 §5.1/§5.2 (the TLS/DTLS AES-GCM suites): 12-byte nonce, 16-byte tag.
+constexpr size_t kGcmSuiteNonceSize = 12;
+constexpr size_t kGcmSuiteTagSize = 16;
 
 // nettle_cipher_func adapters with the exact signature nettle expects, so no
 // function-pointer casts are needed.
@@ -28,7 +38,44 @@ void aes256_block(const void* ctx, size_t length, uint8_t* dst, const uint8_t* s
   aes256_encrypt(static_cast<const aes256_ctx*>(ctx), length, dst, src);
 }
 
-constexpr size_t kMaxTagSize = 16;
+// An AES encryption key schedule (16, 24 or 32-byte key) for nettle's GCM
+// and CCM, which take the block function and its context separately.
+struct AesKey {
+  union {
+    aes128_ctx aes128;
+    aes192_ctx aes192;
+    aes256_ctx aes256;
+  } ctx;
+  nettle_cipher_func* block = nullptr;
+
+  explicit AesKey(ByteSpan key) noexcept {
+    if (key.size() == 16) {
+      aes128_set_encrypt_key(&ctx.aes128, key.data());
+      block = aes128_block;
+    } else if (key.size() == 24) {
+      aes192_set_encrypt_key(&ctx.aes192, key.data());
+      block = aes192_block;
+    } else {
+      aes256_set_encrypt_key(&ctx.aes256, key.data());
+      block = aes256_block;
+    }
+  }
+  ~AesKey() { secure_wipe(&ctx, sizeof(ctx)); }
+  AesKey(const AesKey&) = delete;
+  AesKey& operator=(const AesKey&) = delete;
+
+  const void* get() const noexcept { return &ctx; }
+};
+
+// RFC 5116 §2.2: the tag computed over the received message against the one
+// received, in constant time; `computed` (tag_size bytes used) is wiped.
+Result<void> verify_tag(std::array<uint8_t, kMaxTagSize>& computed, size_t tag_size,
+                        ByteSpan received) noexcept {
+  const bool good = constant_time_equal(ByteSpan(computed.data(), tag_size), received);
+  secure_wipe(computed.data(), computed.size());
+  if (!good) return Error(ErrorCode::kAuthenticationFailed, "AEAD tag mismatch");
+  return ok();
+}
 
 }  // namespace
 
@@ -46,139 +93,253 @@ AeadParams aead_params(AeadAlgorithm alg) noexcept {
   return {AeadMode::kGcm, 0, 0, 0};
 }
 
+// One keyed AEAD. Aead checks the tag buffer size, then check_nonce(), before
+// calling seal() or open(); open() may leave in_out in any state on failure
+// (Aead wipes it).
 struct Aead::Impl {
-  AeadMode mode;
-  size_t tag_size;
-  nettle_cipher_func* block = nullptr;  // AES modes only
-  union {
-    aes128_ctx aes128;
-    aes192_ctx aes192;
-    aes256_ctx aes256;
-    chacha_poly1305_ctx chacha;  // keyed; copied per message
-  } cipher;
-  gcm_key gcm;  // the GHASH subkey table (GCM only)
-
-  Impl(AeadMode m, size_t t) noexcept : mode(m), tag_size(t) {}
-  ~Impl() {
-    secure_wipe(&cipher, sizeof(cipher));
-    secure_wipe(&gcm, sizeof(gcm));
-  }
+  Impl(AeadMode m, size_t t, AeadBackend b) noexcept : mode(m), tag_size(t), backend(b) {}
+  virtual ~Impl() = default;
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
 
-  const void* aes() const noexcept { return &cipher; }
+  virtual Result<void> check_nonce(size_t nonce_size, size_t msg_size) const noexcept = 0;
+  virtual Result<void> seal(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+                            MutableByteSpan tag) const noexcept = 0;
+  virtual Result<void> open(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+                            ByteSpan tag) const noexcept = 0;
 
-  Result<void> check_nonce(size_t nonce_size, size_t msg_size) const noexcept;
-  Result<void> seal(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
-                    MutableByteSpan tag) const noexcept;
-  // Decrypts in place and writes the full computed tag to `computed`.
-  void decrypt(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
-               MutableByteSpan computed) const noexcept;
+  const AeadMode mode;
+  const size_t tag_size;
+  const AeadBackend backend;
 };
 
-Result<void> Aead::Impl::check_nonce(size_t nonce_size, size_t msg_size) const noexcept {
-  switch (mode) {
-    case AeadMode::kGcm:
-      // NIST SP 800-38D §5.2.1.1: any IV length >= 1 bit (12 bytes is the fast path).
-      if (nonce_size == 0) return Error(ErrorCode::kBadNonce, "GCM nonce is empty");
-      return ok();
-    case AeadMode::kCcm:
-      // RFC 3610 §2: nonce of 15 - L bytes, 2 <= L <= 8; the message length
-      // must fit in L bytes.
-      if (nonce_size < 7 || nonce_size > 13) return Error(ErrorCode::kBadNonce, "CCM nonce size");
-      if (msg_size > CCM_MAX_MSG_SIZE(nonce_size))
-        return Error(ErrorCode::kInvalidArgument, "CCM message too long for the nonce size");
-      return ok();
-    case AeadMode::kChaCha20Poly1305:
-      // RFC 8439 §2.8: a 96-bit nonce.
-      if (nonce_size != CHACHA_POLY1305_NONCE_SIZE)
-        return Error(ErrorCode::kBadNonce, "ChaCha20-Poly1305 nonce size");
-      return ok();
+namespace {
+
+// --- nettle ------------------------------------------------------------------
+
+class NettleGcm final : public Aead::Impl {
+ public:
+  NettleGcm(ByteSpan key, size_t tag_bytes) noexcept
+      : Impl(AeadMode::kGcm, tag_bytes, AeadBackend::kNettle), aes_(key) {
+    // NIST SP 800-38D §6.4: H = E(K, 0^128), expanded into nettle's table.
+    gcm_set_key(&table_, aes_.get(), aes_.block);
   }
-  return Error(ErrorCode::kInternal);
-}
+  ~NettleGcm() override { secure_wipe(&table_, sizeof(table_)); }
 
-Result<void> Aead::Impl::seal(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
-                              MutableByteSpan tag) const noexcept {
-  uint8_t* data = in_out.data();
-  const size_t n = in_out.size();
-  switch (mode) {
-    case AeadMode::kGcm: {
-      gcm_ctx ctx;
-      gcm_set_iv(&ctx, &gcm, nonce.size(), nonce.data());
-      gcm_update(&ctx, &gcm, aad.size(), aad.data());
-      gcm_encrypt(&ctx, &gcm, aes(), block, n, data, data);
-      // NIST SP 800-38D §7.1: the tag is the leftmost t bits.
-      gcm_digest(&ctx, &gcm, aes(), block, tag_size, tag.data());
-      secure_wipe(&ctx, sizeof(ctx));
-      return ok();
-    }
-    case AeadMode::kCcm: {
-      ccm_ctx ctx;
-      ccm_set_nonce(&ctx, aes(), block, nonce.size(), nonce.data(), aad.size(), n, tag_size);
-      ccm_update(&ctx, aes(), block, aad.size(), aad.data());
-      ccm_encrypt(&ctx, aes(), block, n, data, data);
-      ccm_digest(&ctx, aes(), block, tag_size, tag.data());
-      secure_wipe(&ctx, sizeof(ctx));
-      return ok();
-    }
-    case AeadMode::kChaCha20Poly1305: {
-      chacha_poly1305_ctx ctx = cipher.chacha;
-      // RFC 8439 §2.8: the Poly1305 key is derived from block 0 under this nonce.
-      chacha_poly1305_set_nonce(&ctx, nonce.data());
-      chacha_poly1305_update(&ctx, aad.size(), aad.data());
-      chacha_poly1305_encrypt(&ctx, n, data, data);
-      chacha_poly1305_digest(&ctx, tag_size, tag.data());
-      secure_wipe(&ctx, sizeof(ctx));
-      return ok();
-    }
+  Result<void> check_nonce(size_t nonce_size, size_t) const noexcept override {
+    // NIST SP 800-38D §5.2.1.1: any IV length >= 1 bit (12 bytes is the fast path).
+    if (nonce_size == 0) return Error(ErrorCode::kBadNonce, "GCM nonce is empty");
+    return ok();
   }
-  return Error(ErrorCode::kInternal);
-}
 
-void Aead::Impl::decrypt(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
-                         MutableByteSpan computed) const noexcept {
-  uint8_t* data = in_out.data();
-  const size_t n = in_out.size();
-  switch (mode) {
-    case AeadMode::kGcm: {
-      gcm_ctx ctx;
-      gcm_set_iv(&ctx, &gcm, nonce.size(), nonce.data());
-      gcm_update(&ctx, &gcm, aad.size(), aad.data());
-      gcm_decrypt(&ctx, &gcm, aes(), block, n, data, data);
-      gcm_digest(&ctx, &gcm, aes(), block, tag_size, computed.data());
-      secure_wipe(&ctx, sizeof(ctx));
-      return;
-    }
-    case AeadMode::kCcm: {
-      ccm_ctx ctx;
-      ccm_set_nonce(&ctx, aes(), block, nonce.size(), nonce.data(), aad.size(), n, tag_size);
-      ccm_update(&ctx, aes(), block, aad.size(), aad.data());
-      ccm_decrypt(&ctx, aes(), block, n, data, data);
-      ccm_digest(&ctx, aes(), block, tag_size, computed.data());
-      secure_wipe(&ctx, sizeof(ctx));
-      return;
-    }
-    case AeadMode::kChaCha20Poly1305: {
-      chacha_poly1305_ctx ctx = cipher.chacha;
-      chacha_poly1305_set_nonce(&ctx, nonce.data());
-      chacha_poly1305_update(&ctx, aad.size(), aad.data());
-      chacha_poly1305_decrypt(&ctx, n, data, data);
-      chacha_poly1305_digest(&ctx, tag_size, computed.data());
-      secure_wipe(&ctx, sizeof(ctx));
-      return;
-    }
+  Result<void> seal(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+                    MutableByteSpan tag) const noexcept override {
+    gcm_ctx ctx;
+    start(ctx, nonce, aad);
+    gcm_encrypt(&ctx, &table_, aes_.get(), aes_.block, in_out.size(), in_out.data(), in_out.data());
+    // NIST SP 800-38D §7.1: the tag is the leftmost t bits.
+    gcm_digest(&ctx, &table_, aes_.get(), aes_.block, tag_size, tag.data());
+    secure_wipe(&ctx, sizeof(ctx));
+    return ok();
   }
-}
 
-Result<Aead> Aead::create(AeadAlgorithm alg, ByteSpan key) {
-  const AeadParams params = aead_params(alg);
-  if (params.key_size == 0) return Error(ErrorCode::kInvalidArgument, "unknown AEAD algorithm");
-  if (key.size() != params.key_size) return Error(ErrorCode::kBadKey, "AEAD key size");
-  return create_raw(params.mode, key, params.tag_size);
-}
+  Result<void> open(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+                    ByteSpan tag) const noexcept override {
+    gcm_ctx ctx;
+    start(ctx, nonce, aad);
+    gcm_decrypt(&ctx, &table_, aes_.get(), aes_.block, in_out.size(), in_out.data(), in_out.data());
+    std::array<uint8_t, kMaxTagSize> computed;
+    gcm_digest(&ctx, &table_, aes_.get(), aes_.block, tag_size, computed.data());
+    secure_wipe(&ctx, sizeof(ctx));
+    return verify_tag(computed, tag_size, tag);
+  }
 
-Result<Aead> Aead::create_raw(AeadMode mode, ByteSpan key, size_t tag_size) {
+ private:
+  void start(gcm_ctx& ctx, ByteSpan nonce, ByteSpan aad) const noexcept {
+    gcm_set_iv(&ctx, &table_, nonce.size(), nonce.data());
+    gcm_update(&ctx, &table_, aad.size(), aad.data());
+  }
+
+  AesKey aes_;
+  gcm_key table_;  // the GHASH subkey table: 4 KB
+};
+
+class NettleCcm final : public Aead::Impl {
+ public:
+  NettleCcm(ByteSpan key, size_t tag_bytes) noexcept
+      : Impl(AeadMode::kCcm, tag_bytes, AeadBackend::kNettle), aes_(key) {}
+
+  Result<void> check_nonce(size_t nonce_size, size_t msg_size) const noexcept override {
+    // RFC 3610 §2: nonce of 15 - L bytes, 2 <= L <= 8; the message length
+    // must fit in L bytes.
+    if (nonce_size < 7 || nonce_size > 13) return Error(ErrorCode::kBadNonce, "CCM nonce size");
+    if (msg_size > CCM_MAX_MSG_SIZE(nonce_size))
+      return Error(ErrorCode::kInvalidArgument, "CCM message too long for the nonce size");
+    return ok();
+  }
+
+  Result<void> seal(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+                    MutableByteSpan tag) const noexcept override {
+    ccm_ctx ctx;
+    start(ctx, nonce, aad, in_out.size());
+    ccm_encrypt(&ctx, aes_.get(), aes_.block, in_out.size(), in_out.data(), in_out.data());
+    ccm_digest(&ctx, aes_.get(), aes_.block, tag_size, tag.data());
+    secure_wipe(&ctx, sizeof(ctx));
+    return ok();
+  }
+
+  Result<void> open(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+                    ByteSpan tag) const noexcept override {
+    ccm_ctx ctx;
+    start(ctx, nonce, aad, in_out.size());
+    ccm_decrypt(&ctx, aes_.get(), aes_.block, in_out.size(), in_out.data(), in_out.data());
+    std::array<uint8_t, kMaxTagSize> computed;
+    ccm_digest(&ctx, aes_.get(), aes_.block, tag_size, computed.data());
+    secure_wipe(&ctx, sizeof(ctx));
+    return verify_tag(computed, tag_size, tag);
+  }
+
+ private:
+  void start(ccm_ctx& ctx, ByteSpan nonce, ByteSpan aad, size_t msg_size) const noexcept {
+    ccm_set_nonce(&ctx, aes_.get(), aes_.block, nonce.size(), nonce.data(), aad.size(), msg_size,
+                  tag_size);
+    ccm_update(&ctx, aes_.get(), aes_.block, aad.size(), aad.data());
+  }
+
+  AesKey aes_;
+};
+
+class NettleChaChaPoly1305 final : public Aead::Impl {
+ public:
+  explicit NettleChaChaPoly1305(ByteSpan key) noexcept
+      : Impl(AeadMode::kChaCha20Poly1305, CHACHA_POLY1305_DIGEST_SIZE, AeadBackend::kNettle) {
+    chacha_poly1305_set_key(&keyed_, key.data());
+  }
+  ~NettleChaChaPoly1305() override { secure_wipe(&keyed_, sizeof(keyed_)); }
+
+  Result<void> check_nonce(size_t nonce_size, size_t) const noexcept override {
+    // RFC 8439 §2.8: a 96-bit nonce.
+    if (nonce_size != CHACHA_POLY1305_NONCE_SIZE)
+      return Error(ErrorCode::kBadNonce, "ChaCha20-Poly1305 nonce size");
+    return ok();
+  }
+
+  Result<void> seal(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+                    MutableByteSpan tag) const noexcept override {
+    chacha_poly1305_ctx ctx = keyed_;
+    start(ctx, nonce, aad);
+    chacha_poly1305_encrypt(&ctx, in_out.size(), in_out.data(), in_out.data());
+    chacha_poly1305_digest(&ctx, tag_size, tag.data());
+    secure_wipe(&ctx, sizeof(ctx));
+    return ok();
+  }
+
+  Result<void> open(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+                    ByteSpan tag) const noexcept override {
+    chacha_poly1305_ctx ctx = keyed_;
+    start(ctx, nonce, aad);
+    chacha_poly1305_decrypt(&ctx, in_out.size(), in_out.data(), in_out.data());
+    std::array<uint8_t, kMaxTagSize> computed;
+    chacha_poly1305_digest(&ctx, tag_size, computed.data());
+    secure_wipe(&ctx, sizeof(ctx));
+    return verify_tag(computed, tag_size, tag);
+  }
+
+ private:
+  static void start(chacha_poly1305_ctx& ctx, ByteSpan nonce, ByteSpan aad) noexcept {
+    // RFC 8439 §2.8: the Poly1305 key is derived from block 0 under this nonce.
+    chacha_poly1305_set_nonce(&ctx, nonce.data());
+    chacha_poly1305_update(&ctx, aad.size(), aad.data());
+  }
+
+  chacha_poly1305_ctx keyed_;  // keyed; copied per message
+};
+
+// --- GnuTLS ------------------------------------------------------------------
+
+// AES-GCM with the suites' 12-byte nonce and 16-byte tag over one GnuTLS AEAD
+// handle. The handle holds the per-message GCM state (counter, GHASH
+// accumulator), so calls are serialized: seal/open are const and may run on
+// several threads (TicketKeys). GnuTLS ≥ 3.6.10 for the in-place *v2 calls.
+class GnuTlsGcm final : public Aead::Impl {
+ public:
+  // nullptr when GnuTLS refuses (out of memory, or the algorithm disabled by
+  // the system's GnuTLS configuration).
+  static std::unique_ptr<Aead::Impl> create(ByteSpan key) noexcept {
+    const gnutls_cipher_algorithm_t alg =
+        key.size() == 16 ? GNUTLS_CIPHER_AES_128_GCM : GNUTLS_CIPHER_AES_256_GCM;
+    // gnutls_aead_cipher_init copies the key into its own schedule; the datum
+    // only points at the caller's bytes.
+    gnutls_datum_t datum{const_cast<unsigned char*>(key.data()), static_cast<unsigned>(key.size())};
+    gnutls_aead_cipher_hd_t handle = nullptr;
+    if (gnutls_aead_cipher_init(&handle, alg, &datum) < 0) return nullptr;
+    std::unique_ptr<Aead::Impl> impl(new (std::nothrow) GnuTlsGcm(handle));
+    if (!impl) gnutls_aead_cipher_deinit(handle);
+    return impl;
+  }
+  // gnutls_aead_cipher_deinit wipes the key schedule before freeing it.
+  ~GnuTlsGcm() override { gnutls_aead_cipher_deinit(handle_); }
+
+  Result<void> check_nonce(size_t nonce_size, size_t) const noexcept override {
+    // GnuTLS's AES-GCM takes only 96-bit IVs (its setiv rejects others), which
+    // is all the suites use (RFC 5288 §3 for DTLS 1.2, RFC 8446 §5.3 for 1.3).
+    if (nonce_size != kGcmSuiteNonceSize)
+      return Error(ErrorCode::kBadNonce, "GCM nonce must be 12 bytes on the GnuTLS backend");
+    return ok();
+  }
+
+  Result<void> seal(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+                    MutableByteSpan tag) const noexcept override {
+    const giovec_t data{in_out.data(), in_out.size()};
+    const giovec_t ad{const_cast<uint8_t*>(aad.data()), aad.size()};
+    size_t produced = tag.size();
+    int rc;
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      rc = gnutls_aead_cipher_encryptv2(handle_, nonce.data(), nonce.size(), &ad,
+                                        count(aad), &data, count(in_out), tag.data(), &produced);
+    }
+    if (rc < 0 || produced != tag.size()) {
+      secure_wipe(in_out);
+      secure_wipe(tag);
+      return Error(ErrorCode::kInternal, "GnuTLS AES-GCM seal failed");
+    }
+    return ok();
+  }
+
+  Result<void> open(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+                    ByteSpan tag) const noexcept override {
+    const giovec_t data{in_out.data(), in_out.size()};
+    const giovec_t ad{const_cast<uint8_t*>(aad.data()), aad.size()};
+    // decryptv2 takes the tag through a non-const pointer but only reads it.
+    std::array<uint8_t, kGcmSuiteTagSize> received;
+    std::copy(tag.begin(), tag.end(), received.begin());
+    int rc;
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      // Compares the tags with gnutls_memcmp, whose time depends only on the length.
+      rc = gnutls_aead_cipher_decryptv2(handle_, nonce.data(), nonce.size(), &ad,
+                                        count(aad), &data, count(in_out), received.data(),
+                                        received.size());
+    }
+    if (rc == GNUTLS_E_DECRYPTION_FAILED)
+      return Error(ErrorCode::kAuthenticationFailed, "AEAD tag mismatch");
+    if (rc < 0) return Error(ErrorCode::kInternal, "GnuTLS AES-GCM open failed");
+    return ok();
+  }
+
+ private:
+  // One iovec, or none for an empty buffer (whose data() may be null).
+  static int count(ByteSpan b) noexcept { return b.empty() ? 0 : 1; }
+
+  explicit GnuTlsGcm(gnutls_aead_cipher_hd_t handle) noexcept
+      : Impl(AeadMode::kGcm, kGcmSuiteTagSize, AeadBackend::kGnuTls), handle_(handle) {}
+
+  gnutls_aead_cipher_hd_t handle_;
+  mutable std::mutex mutex_;
+};
+
+Result<void> check_raw(AeadMode mode, ByteSpan key, size_t tag_size) {
   switch (mode) {
     case AeadMode::kGcm:
       if (tag_size < 4 || tag_size > GCM_DIGEST_SIZE)
@@ -194,31 +355,44 @@ Result<Aead> Aead::create_raw(AeadMode mode, ByteSpan key, size_t tag_size) {
         return Error(ErrorCode::kBadKey, "ChaCha20-Poly1305 key size");
       if (tag_size != CHACHA_POLY1305_DIGEST_SIZE)
         return Error(ErrorCode::kInvalidArgument, "ChaCha20-Poly1305 tag size");
-      break;
+      return ok();
     default:
       return Error(ErrorCode::kInvalidArgument, "unknown AEAD mode");
   }
-  if (mode != AeadMode::kChaCha20Poly1305 && key.size() != 16 && key.size() != 24 &&
-      key.size() != 32)
+  if (key.size() != 16 && key.size() != 24 && key.size() != 32)
     return Error(ErrorCode::kBadKey, "AES key size");
+  return ok();
+}
 
-  std::unique_ptr<Impl> impl(new (std::nothrow) Impl(mode, tag_size));
-  if (!impl) return Error(ErrorCode::kInternal, "out of memory");
+}  // namespace
 
-  if (mode == AeadMode::kChaCha20Poly1305) {
-    chacha_poly1305_set_key(&impl->cipher.chacha, key.data());
-  } else if (key.size() == 16) {
-    aes128_set_encrypt_key(&impl->cipher.aes128, key.data());
-    impl->block = aes128_block;
-  } else if (key.size() == 24) {
-    aes192_set_encrypt_key(&impl->cipher.aes192, key.data());
-    impl->block = aes192_block;
-  } else {
-    aes256_set_encrypt_key(&impl->cipher.aes256, key.data());
-    impl->block = aes256_block;
+Result<Aead> Aead::create(AeadAlgorithm alg, ByteSpan key, AeadBackend backend) {
+  const AeadParams params = aead_params(alg);
+  if (params.key_size == 0) return Error(ErrorCode::kInvalidArgument, "unknown AEAD algorithm");
+  if (key.size() != params.key_size) return Error(ErrorCode::kBadKey, "AEAD key size");
+  if (params.mode != AeadMode::kGcm) {
+    if (backend == AeadBackend::kGnuTls)
+      return Error(ErrorCode::kUnsupported, "the GnuTLS AEAD backend is for AES-GCM only");
+    return create_raw(params.mode, key, params.tag_size);
   }
-  // NIST SP 800-38D §6.4: H = E(K, 0^128), expanded into nettle's table.
-  if (mode == AeadMode::kGcm) gcm_set_key(&impl->gcm, impl->aes(), impl->block);
+  if (backend == AeadBackend::kNettle) return create_raw(params.mode, key, params.tag_size);
+  if (std::unique_ptr<Impl> impl = GnuTlsGcm::create(key)) return Aead(std::move(impl));
+  if (backend == AeadBackend::kGnuTls)
+    return Error(ErrorCode::kUnsupported, "GnuTLS refused the AES-GCM key");
+  return create_raw(params.mode, key, params.tag_size);  // kAuto: nettle instead
+}
+
+Result<Aead> Aead::create_raw(AeadMode mode, ByteSpan key, size_t tag_size) {
+  CACHET_TRY(check_raw(mode, key, tag_size));
+  std::unique_ptr<Impl> impl;
+  switch (mode) {
+    case AeadMode::kGcm: impl.reset(new (std::nothrow) NettleGcm(key, tag_size)); break;
+    case AeadMode::kCcm: impl.reset(new (std::nothrow) NettleCcm(key, tag_size)); break;
+    case AeadMode::kChaCha20Poly1305:
+      impl.reset(new (std::nothrow) NettleChaChaPoly1305(key));
+      break;
+  }
+  if (!impl) return Error(ErrorCode::kInternal, "out of memory");
   return Aead(std::move(impl));
 }
 
@@ -229,6 +403,7 @@ Aead::~Aead() = default;
 
 AeadMode Aead::mode() const noexcept { return impl_->mode; }
 size_t Aead::tag_size() const noexcept { return impl_->tag_size; }
+AeadBackend Aead::backend() const noexcept { return impl_->backend; }
 
 Result<void> Aead::seal(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
                         MutableByteSpan tag) const noexcept {
@@ -243,17 +418,10 @@ Result<void> Aead::open(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
   if (!impl_) return Error(ErrorCode::kWrongState, "AEAD moved from");
   if (tag.size() != impl_->tag_size) return Error(ErrorCode::kInvalidArgument, "AEAD tag size");
   CACHET_TRY(impl_->check_nonce(nonce.size(), in_out.size()));
-
-  std::array<uint8_t, kMaxTagSize> computed;
-  impl_->decrypt(nonce, aad, in_out, computed);
-  const bool good = constant_time_equal(ByteSpan(computed.data(), impl_->tag_size), tag);
-  secure_wipe(computed.data(), computed.size());
-  if (!good) {
-    // RFC 5116 §2.2: no plaintext is released when authentication fails.
-    secure_wipe(in_out);
-    return Error(ErrorCode::kAuthenticationFailed, "AEAD tag mismatch");
-  }
-  return ok();
+  auto opened = impl_->open(nonce, aad, in_out, tag);
+  // RFC 5116 §2.2: no plaintext is released when authentication fails.
+  if (!opened.ok()) secure_wipe(in_out);
+  return opened;
 }
 
 }  // namespace cachet::crypto

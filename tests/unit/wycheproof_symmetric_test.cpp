@@ -1,5 +1,6 @@
 // Wycheproof vectors for the symmetric primitives: AES-GCM, AES-CCM,
-// ChaCha20-Poly1305, HMAC-SHA-256/384 and HKDF-SHA-256/384.
+// ChaCha20-Poly1305, HMAC-SHA-256/384 and HKDF-SHA-256/384. The AES-GCM cases
+// of the DTLS suites' shape also run through Aead::create on both backends.
 //
 // Every "valid" case must be accepted and every "invalid" one rejected;
 // "acceptable" cases may go either way.
@@ -19,6 +20,8 @@
 using cachet::Bytes;
 using cachet::ByteSpan;
 using cachet::crypto::Aead;
+using cachet::crypto::AeadAlgorithm;
+using cachet::crypto::AeadBackend;
 using cachet::crypto::AeadMode;
 using cachet::crypto::HashAlgorithm;
 using cachet::test::hex;
@@ -58,6 +61,16 @@ struct Tally {
     BOOST_TEST_MESSAGE(line.str());
     BOOST_TEST(checked == doc.at("numberOfTests").get<size_t>());
   }
+
+  // For a run over some of a file's groups: at least `expected` cases.
+  void report_subset(const std::string& label, size_t expected) const {
+    std::ostringstream line;
+    line << label << ": " << checked << " cases checked (" << valid_accepted << " valid accepted, "
+         << invalid_rejected << " invalid rejected, " << acceptable << " acceptable)";
+    std::cout << line.str() << std::endl;
+    BOOST_TEST_MESSAGE(line.str());
+    BOOST_TEST(checked >= expected);
+  }
 };
 
 // "aes_gcm_test.json tcId 12 (comment): expected valid, got rejected"
@@ -69,9 +82,11 @@ std::string describe(const std::string& file, const json& t, const std::string& 
   return out.str();
 }
 
-// Accepted when the AEAD can be built, opens ct||tag to msg, and seals msg back
-// to the same ct||tag. A failed open must leave the buffer zeroed.
-bool aead_accepts(AeadMode mode, const json& group, const json& t) {
+// Accepted when the AEAD can be built (make(key, tag_size) returns a
+// Result<Aead>), opens ct||tag to msg, and seals msg back to the same ct||tag.
+// A failed open must leave the buffer zeroed.
+template <typename Make>
+bool aead_accepts(const Make& make, const json& group, const json& t) {
   const Bytes key = hex(t.at("key").get<std::string>());
   const Bytes iv = hex(t.at("iv").get<std::string>());
   const Bytes aad = hex(t.at("aad").get<std::string>());
@@ -80,7 +95,7 @@ bool aead_accepts(AeadMode mode, const json& group, const json& t) {
   const Bytes tag = hex(t.at("tag").get<std::string>());
   const size_t tag_size = group.at("tagSize").get<size_t>() / 8;
 
-  auto aead = Aead::create_raw(mode, key, tag_size);
+  auto aead = make(ByteSpan(key), tag_size);
   if (!aead.ok()) return false;
 
   Bytes buf = ct;
@@ -105,11 +120,41 @@ void run_aead(const std::string& name, AeadMode mode) {
   for (const json& group : doc.at("testGroups")) {
     for (const json& t : group.at("tests")) {
       const std::string result = t.at("result").get<std::string>();
-      const bool accepted = aead_accepts(mode, group, t);
+      const bool accepted = aead_accepts(
+          [mode](ByteSpan key, size_t tag_size) { return Aead::create_raw(mode, key, tag_size); },
+          group, t);
       BOOST_TEST(tally.record(result, accepted), describe(name, t, result, accepted));
     }
   }
   tally.report(name, doc);
+}
+
+// The aes_gcm_test.json groups a DTLS suite can meet (96-bit IV, 128-bit tag,
+// AES-128 or AES-256: 133 cases) through Aead::create on one backend.
+void run_aes_gcm_suites(AeadBackend backend, const std::string& label) {
+  const std::string name = "aes_gcm_test.json";
+  const json doc = cachet::test::load_json("vectors/wycheproof/" + name);
+  Tally tally;
+  for (const json& group : doc.at("testGroups")) {
+    const size_t key_bits = group.at("keySize").get<size_t>();
+    if (group.at("ivSize").get<size_t>() != 96 || group.at("tagSize").get<size_t>() != 128 ||
+        (key_bits != 128 && key_bits != 256))
+      continue;
+    const AeadAlgorithm alg =
+        key_bits == 128 ? AeadAlgorithm::kAes128Gcm : AeadAlgorithm::kAes256Gcm;
+    for (const json& t : group.at("tests")) {
+      const std::string result = t.at("result").get<std::string>();
+      const bool accepted = aead_accepts(
+          [alg, backend](ByteSpan key, size_t) {
+            auto aead = Aead::create(alg, key, backend);
+            if (aead.ok()) BOOST_TEST((aead->backend() == backend));
+            return aead;
+          },
+          group, t);
+      BOOST_TEST(tally.record(result, accepted), describe(name, t, result, accepted));
+    }
+  }
+  tally.report_subset(label, 133);
 }
 
 // Accepted when the first tagSize/8 bytes of the HMAC equal the tag.
@@ -162,6 +207,12 @@ void run_hkdf(const std::string& name, HashAlgorithm alg) {
 BOOST_AUTO_TEST_SUITE(wycheproof_symmetric)
 
 BOOST_AUTO_TEST_CASE(aes_gcm) { run_aead("aes_gcm_test.json", AeadMode::kGcm); }
+BOOST_AUTO_TEST_CASE(aes_gcm_suites_gnutls) {
+  run_aes_gcm_suites(AeadBackend::kGnuTls, "aes_gcm_test.json (suite shape, GnuTLS)");
+}
+BOOST_AUTO_TEST_CASE(aes_gcm_suites_nettle) {
+  run_aes_gcm_suites(AeadBackend::kNettle, "aes_gcm_test.json (suite shape, nettle)");
+}
 BOOST_AUTO_TEST_CASE(aes_ccm) { run_aead("aes_ccm_test.json", AeadMode::kCcm); }
 BOOST_AUTO_TEST_CASE(chacha20_poly1305) {
   run_aead("chacha20_poly1305_test.json", AeadMode::kChaCha20Poly1305);
