@@ -52,17 +52,20 @@ bool handshake(Endpoint& c, Endpoint& s, std::string& error, ServerTimer* timer 
   c.start();
   for (int round = 0; round < 64; ++round) {
     bool moved = false;
-    t([&] { s.wakeup(); });
-    while (c.transmit(buf)) {
+    // A wakeup (one clock read for Cachet) per burst of datagrams received.
+    for (bool woke = false; c.transmit(buf);) {
       if (wire != nullptr) wire->bytes += static_cast<double>(buf.size()), wire->datagrams += 1;
-      t([&] { s.receive(buf); });
-      moved = true;
+      t([&] {
+        if (!woke) s.wakeup();
+        s.receive(buf);
+      });
+      woke = moved = true;
     }
-    c.wakeup();
-    while (t([&] { return s.transmit(buf); })) {
+    for (bool woke = false; t([&] { return s.transmit(buf); });) {
       if (wire != nullptr) wire->bytes += static_cast<double>(buf.size()), wire->datagrams += 1;
+      if (!woke) c.wakeup();
       c.receive(buf);
-      moved = true;
+      woke = moved = true;
     }
     if (c.failed() || s.failed()) {
       error = c.failed() ? "client: " + c.error() : "server: " + s.error();

@@ -8,4 +8,5 @@
 #include <cachet/pki.hpp>
 #include <cachet/session.hpp>
 #include <cachet/time.hpp>
+#include <cachet/udp.hpp>
 #include <cachet/version.hpp>
