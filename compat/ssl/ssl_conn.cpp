@@ -17,47 +17,6 @@ using cachet::Instant;
 
 constexpr size_t kMaxDatagram = 65536;
 
-long to_long(size_t n) { return static_cast<long>(n); }
-
-}  // namespace
-
-// The effective context of an SSL: built from its SSL_CTX when the
-// connection starts (OpenSSL reads the context's settings at that moment too).
-namespace {
-
-// SSL_set1_host, checked once the chain verifies, as X509_verify_cert does:
-// the leaf must carry the DNS name, or the IP address when `host` is an
-// address literal (X509_check_host / X509_check_ip_asc).
-void check_host(const std::string& host, cachet::ContextBuilder::PeerChain& peer) {
-  unsigned char raw[sizeof(in6_addr)];
-  const bool is_ip = inet_pton(AF_INET, host.c_str(), raw) == 1 || inet_pton(AF_INET6, host.c_str(), raw) == 1;
-  bool match = false;
-  if (!peer.chain.empty()) {
-    auto leaf = cachet::Certificate::from_der(peer.chain.front());
-    match = leaf && (is_ip ? leaf->check_ip(host) : leaf->check_host(host));
-  }
-  if (!match) {
-    peer.x509_error = is_ip ? X509_V_ERR_IP_ADDRESS_MISMATCH : X509_V_ERR_HOSTNAME_MISMATCH;
-    peer.error_depth = 0;
-  }
-}
-
-// SSL_CTX_set_verify_depth: depth d allows the peer's certificate, at most d
-// CA certificates above it and a trust anchor — a built chain of d + 2. The
-// chain built is the one the peer sent, plus its anchor unless the last
-// certificate sent is self-issued.
-void check_depth(int depth, cachet::ContextBuilder::PeerChain& peer) {
-  if (peer.chain.empty()) return;
-  size_t built = peer.chain.size();
-  auto top = cachet::Certificate::from_der(peer.chain.back());
-  if (!top || !(top->issuer() == top->subject())) ++built;
-  if (built > static_cast<size_t>(depth) + 2) {
-    peer.x509_error = X509_V_ERR_CERT_CHAIN_TOO_LONG;
-    // Reported on a certificate the peer sent, so a verify callback sees it.
-    peer.error_depth = std::min(depth + 1, static_cast<int>(peer.chain.size()) - 1);
-  }
-}
-
 }  // namespace
 
 SSL_CTX* cachet_compat::own_settings(SSL* s) {
@@ -73,144 +32,30 @@ SSL_CTX* cachet_compat::own_settings(SSL* s) {
   return s->own;
 }
 
-std::shared_ptr<const cachet::Context> cachet_compat::build_context(SSL* s) {
-  SSL_CTX* ctx = s->ctx;
-  // What this SSL was given alone wins over its SSL_CTX (as OpenSSL keeps
-  // per-SSL copies).
-  const SSL_CTX* own = s->own;
-  auto pick = [&](auto member) -> decltype(auto) {
-    return own != nullptr && !(own->*member).empty() ? own->*member : ctx->*member;
-  };
-  const std::string& cipher_list = pick(&ssl_ctx_st::cipher_list);
-  const std::string& srtp_profiles = pick(&ssl_ctx_st::srtp_profiles);
-  const std::vector<std::string>& alpn = pick(&ssl_ctx_st::alpn);
-  const std::string& psk_identity_hint = pick(&ssl_ctx_st::psk_identity_hint);
-  const bool own_key = own != nullptr && !own->private_key_pem.empty();
-  const bool own_certificate = own != nullptr && !own->certificate_chain_pem.empty();
-  const std::string& certificate_chain_pem = own_certificate ? own->certificate_chain_pem : ctx->certificate_chain_pem;
-  const std::string& private_key_pem = own_key ? own->private_key_pem : ctx->private_key_pem;
-  const SSL_psk_client_cb_func psk_client =
-      own != nullptr && own->psk_client != nullptr ? own->psk_client : ctx->psk_client;
-  const SSL_psk_server_cb_func psk_server =
-      own != nullptr && own->psk_server != nullptr ? own->psk_server : ctx->psk_server;
+namespace {
 
-  const bool server = s->role == 2;
-  cachet::ContextBuilder b(server ? cachet::Role::kServer : cachet::Role::kClient);
-  if (!cipher_list.empty()) b.cipher_suites(cipher_list);
-  if (!ctx->groups.empty()) b.groups(ctx->groups);
-  if (!certificate_chain_pem.empty()) b.certificate_chain_pem(certificate_chain_pem);
-  if (!private_key_pem.empty()) b.private_key_pem(private_key_pem);
-  if (!ctx->ca_pem.empty()) b.ca_pem(ctx->ca_pem);
-  if (ctx->system_trust) b.system_trust();
-  if (!srtp_profiles.empty()) b.srtp_profiles(srtp_profiles);
-  if (!server && !alpn.empty()) b.alpn(alpn);
-  if (server && ctx->alpn_select != nullptr) {
-    b.alpn_selector([s](const std::vector<std::string>& offered) -> std::optional<std::string> {
-      std::vector<unsigned char> wire;
-      for (const auto& p : offered) {
-        wire.push_back(static_cast<unsigned char>(p.size()));
-        wire.insert(wire.end(), p.begin(), p.end());
-      }
-      const unsigned char* out = nullptr;
-      unsigned char out_len = 0;
-      const int rc = s->ctx->alpn_select(s, &out, &out_len, wire.data(), static_cast<unsigned>(wire.size()),
-                                         s->ctx->alpn_select_arg);
-      if (rc != SSL_TLSEXT_ERR_OK || out == nullptr) return std::nullopt;
-      return std::string(reinterpret_cast<const char*>(out), out_len);
-    });
-  }
-  b.mtu(s->mtu != 0 ? s->mtu : 1400);
-  // DTLS_set_timer_cb: OpenSSL asks the callback for the first timeout with
-  // 0 (microseconds); the engine then doubles it on each retransmission.
-  if (s->timer_cb != nullptr) {
-    const unsigned us = s->timer_cb(s, 0);
-    if (us > 0) b.retransmit_timeout(std::chrono::microseconds(us));
-  }
-  b.session_cache(ctx->session_cache).ticket_keys(ctx->ticket_keys);
-  if ((ctx->options & SSL_OP_NO_TICKET) != 0) b.session_tickets(false);
-  if ((ctx->session_cache_mode & SSL_SESS_CACHE_SERVER) == 0) b.session_cache(nullptr);
-  if ((ctx->options & SSL_OP_COOKIE_EXCHANGE) == 0 && server) b.cookie_exchange(false);
+struct LentBuffer {
+  std::vector<uint8_t> buffer;
+  bool busy = false;
+};
+thread_local LentBuffer t_buffers[3];  // one per DatagramBuffer::Use
 
-  // PSK callbacks (RFC 4279).
-  if (!server && psk_client != nullptr) {
-    b.psk_client([s, psk_client](std::string_view hint) -> std::optional<std::pair<std::string, std::vector<uint8_t>>> {
-      char identity[PSK_MAX_IDENTITY_LEN + 1] = {};
-      unsigned char psk[PSK_MAX_PSK_LEN];
-      const std::string h(hint);
-      const unsigned n = psk_client(s, h.empty() ? nullptr : h.c_str(), identity, sizeof identity - 1, psk, sizeof psk);
-      if (n == 0 || n > sizeof psk) return std::nullopt;
-      std::pair<std::string, std::vector<uint8_t>> out{identity, std::vector<uint8_t>(psk, psk + n)};
-      OPENSSL_cleanse(psk, sizeof psk);
-      return out;
-    });
-  }
-  if (server && psk_server != nullptr) {
-    b.psk_lookup(
-        [s, psk_server](std::string_view identity) -> std::optional<std::vector<uint8_t>> {
-          unsigned char psk[PSK_MAX_PSK_LEN];
-          const std::string id(identity);
-          const unsigned n = psk_server(s, id.c_str(), psk, sizeof psk);
-          if (n == 0 || n > sizeof psk) return std::nullopt;
-          std::vector<uint8_t> out(psk, psk + n);
-          OPENSSL_cleanse(psk, sizeof psk);
-          return out;
-        },
-        psk_identity_hint);
-  }
+}  // namespace
 
-  // Verification (OpenSSL semantics): the built-in result goes to the
-  // program's callback, whose answer decides; without a callback, the mode
-  // decides. Client: SSL_VERIFY_NONE accepts anything (the result is still
-  // recorded). Server: SSL_VERIFY_PEER asks for a certificate,
-  // FAIL_IF_NO_PEER_CERT requires one.
-  const int mode = s->verify_mode;
-  if (server) {
-    if ((mode & SSL_VERIFY_PEER) != 0) {
-      b.client_auth((mode & SSL_VERIFY_FAIL_IF_NO_PEER_CERT) != 0 ? cachet::ClientAuth::kRequire
-                                                                   : cachet::ClientAuth::kRequest);
-    }
-  }
-  const int max_depth = own != nullptr && own->verify_depth >= 0 ? own->verify_depth : ctx->verify_depth;
-  b.certificate_verifier([s, mode, max_depth](cachet::ContextBuilder::PeerChain& peer) {
-    if (peer.x509_error == 0 && max_depth >= 0) check_depth(max_depth, peer);
-    if (peer.x509_error == 0 && !s->verify_host.empty()) check_host(s->verify_host, peer);
-    int ok = peer.x509_error == 0 ? 1 : 0;
-    if (s->verify_callback != nullptr) {
-      X509_STORE_CTX* store = X509_STORE_CTX_new();
-      STACK_OF(X509)* chain = sk_X509_new_null();
-      for (const auto& der : peer.chain) {
-        const unsigned char* p = der.data();
-        X509* x = d2i_X509(nullptr, &p, to_long(der.size()));
-        if (x != nullptr) sk_X509_push(chain, x);
-      }
-      X509_STORE_CTX_init(store, s->ctx->cert_store, sk_X509_value(chain, 0), chain);
-      X509_STORE_CTX_set_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx(), s);
-      // OpenSSL calls the callback for each certificate, the top first.
-      for (int depth = sk_X509_num(chain) - 1; depth >= 0; --depth) {
-        X509_STORE_CTX_set_current_cert(store, sk_X509_value(chain, depth));
-        X509_STORE_CTX_set_error_depth(store, depth);
-        const bool at_fault = peer.x509_error != 0 && depth == peer.error_depth;
-        X509_STORE_CTX_set_error(store, at_fault ? static_cast<int>(peer.x509_error) : X509_V_OK);
-        ok = s->verify_callback(at_fault ? 0 : 1, store);
-        if (at_fault && ok != 0) peer.x509_error = X509_STORE_CTX_get_error(store);
-        if (ok == 0) break;
-      }
-      X509_STORE_CTX_free(store);
-      sk_X509_pop_free(chain, X509_free);
-    }
-    s->verify_result = peer.x509_error;
-    if ((mode & SSL_VERIFY_PEER) == 0) return true;  // client: VERIFY_NONE accepts
-    return ok != 0;
-  });
-  auto built = b.build();
-  if (!built) {
-    ssl_error(SSL_R_BAD_VALUE, built.error().what());
-    return nullptr;
-  }
-  return std::move(built).value();
+cachet_compat::DatagramBuffer::DatagramBuffer(Use use) noexcept : buffer_(&own_) {
+  LentBuffer& b = t_buffers[static_cast<int>(use)];
+  if (b.busy) return;
+  b.busy = true;
+  busy_ = &b.busy;
+  buffer_ = &b.buffer;
+}
+cachet_compat::DatagramBuffer::~DatagramBuffer() {
+  if (busy_ != nullptr) *busy_ = false;
 }
 
 namespace {
+
+using cachet_compat::DatagramBuffer;
 
 void info(SSL* s, int where, int ret) {
   auto* cb = s->info_callback != nullptr ? s->info_callback : s->ctx->info_callback;
@@ -248,20 +93,20 @@ bool start(SSL* s) {
   // A client asks for the MTU before its first flight; a server when the
   // first datagram arrives (query_mtu).
   if (s->role == 1) query_mtu(s);
-  s->context = cachet_compat::build_context(s);
-  if (!s->context) return false;
+  auto context = cachet_compat::context_for(s);  // the connection keeps it
+  if (!context) return false;
   info(s, SSL_CB_HANDSHAKE_START, 1);
   const Instant now = Instant::now();
   if (s->role == 1) {
     cachet::Session offered = s->session != nullptr ? s->session->session : cachet::Session();
-    auto c = cachet::Connection::client(s->context, s->host_name, offered);
+    auto c = cachet::Connection::client(std::move(context), s->host_name, offered);
     if (!c) {
       ssl_error(SSL_R_BAD_VALUE, c.error().what());
       return false;
     }
     s->conn = std::move(c).value();
   } else {
-    auto c = cachet::Connection::server(s->context, s->peer_address);
+    auto c = cachet::Connection::server(std::move(context), s->peer_address);
     if (!c) {
       ssl_error(SSL_R_BAD_VALUE, c.error().what());
       return false;
@@ -270,9 +115,10 @@ bool start(SSL* s) {
   }
   if (s->msg_callback != nullptr) {
     // OpenSSL's msg callback: (write_p, version, content_type, buf, len, ssl, arg).
-    s->conn->set_message_observer([s](bool sent, uint8_t type, std::span<const uint8_t> m) {
-      if (s->msg_callback != nullptr) {
-        s->msg_callback(sent ? 1 : 0, DTLS1_2_VERSION, type, m.data(), m.size(), s, s->msg_callback_arg);
+    s->conn->set_message_observer([](bool sent, uint8_t type, std::span<const uint8_t> m) {
+      SSL* ssl = cachet_compat::current_ssl();
+      if (ssl != nullptr && ssl->msg_callback != nullptr) {
+        ssl->msg_callback(sent ? 1 : 0, DTLS1_2_VERSION, type, m.data(), m.size(), ssl, ssl->msg_callback_arg);
       }
     });
   }
@@ -329,19 +175,22 @@ void mtu_exceeded(SSL* s) {
 bool flush(SSL* s, Sending what) {
   bool wrote = false;
   bool first = true;
+  DatagramBuffer tx(DatagramBuffer::Use::kTransmit);
   for (;;) {
-    if (!s->unsent) {
-      auto d = s->conn->poll_transmit();
-      if (!d) break;
+    std::vector<uint8_t>* d = s->unsent ? &*s->unsent : nullptr;
+    if (d == nullptr) {
+      // Swapped out of the engine's queue, which keeps tx's old storage.
+      if (!s->conn->poll_transmit(tx.get())) break;
       if (first && what == Sending::kFlight) {
         apply_overhead(s);
         (void)BIO_ctrl(s->wbio, BIO_CTRL_WPENDING, 0, nullptr);
       }
-      s->unsent = std::move(*d);
+      d = &tx.get();
     }
     first = false;
-    const int n = BIO_write(s->wbio, s->unsent->data(), static_cast<int>(s->unsent->size()));
+    const int n = BIO_write(s->wbio, d->data(), static_cast<int>(d->size()));
     if (n <= 0) {
+      if (!s->unsent) s->unsent = std::move(*d);  // the SSL keeps it for the next call
       s->rwstate = SSL_WRITING;
       if (!BIO_should_retry(s->wbio)) mtu_exceeded(s);
       return false;
@@ -392,8 +241,39 @@ void timeout_now(SSL* s, Instant now) {
   tell_timer(s, false);
 }
 
-void collect_application_data(SSL* s) {
-  while (auto d = s->conn->read()) s->app_data.push_back(std::move(*d));
+// Handles the retransmission deadline if it has passed (the clock is read
+// only while a timer runs): true when it had.
+bool fire_due_timer(SSL* s) {
+  const auto t = s->conn->next_timeout();
+  if (!t) return false;
+  const Instant now = Instant::now();
+  if (*t > now) return false;
+  timeout_now(s, now);
+  return true;
+}
+
+// The next application record, taken from the connection when the SSL has
+// none waiting (the ones after it stay queued there, in order). Called after
+// every datagram and every record returned, so a record the connection
+// holds is always behind the one the SSL shows (SSL_pending, SSL_peek).
+void take_application_record(SSL* s) {
+  if (s->app_ready) return;
+  DatagramBuffer spare(DatagramBuffer::Use::kRecord);
+  if (!s->conn->read(spare.get())) return;  // the connection keeps spare's old storage
+  s->app_record.swap(spare.get());
+  s->app_ready = true;
+}
+
+// SSL_read returned the record: its storage becomes the thread's spare (the
+// next record read from any connection reuses it) and the SSL keeps none.
+void finish_application_record(SSL* s) {
+  s->app_ready = false;
+  {
+    DatagramBuffer spare(DatagramBuffer::Use::kRecord);
+    s->app_record.swap(spare.get());
+  }
+  std::vector<uint8_t>().swap(s->app_record);
+  take_application_record(s);
 }
 
 enum class Step { kProgress, kWantRead, kWantWrite, kFailed };
@@ -401,29 +281,22 @@ enum class Step { kProgress, kWantRead, kWantWrite, kFailed };
 // One turn: send, then take in one datagram (or fire a due timer).
 Step turn(SSL* s) {
   if (!flush(s, engine_output(s))) return BIO_should_retry(s->wbio) ? Step::kWantWrite : Step::kFailed;
-  const Instant now = Instant::now();
-  if (auto t = s->conn->next_timeout(); t && *t <= now) {
-    timeout_now(s, now);
-    return Step::kProgress;
-  }
-  std::vector<uint8_t> buf(kMaxDatagram);
-  const int n = BIO_read(s->rbio, buf.data(), static_cast<int>(buf.size()));
+  if (fire_due_timer(s)) return Step::kProgress;
+  DatagramBuffer rx(DatagramBuffer::Use::kReceive);
+  std::vector<uint8_t>& buf = rx.get();
+  if (buf.size() < kMaxDatagram) buf.resize(kMaxDatagram);
+  const int n = BIO_read(s->rbio, buf.data(), static_cast<int>(kMaxDatagram));
   if (n <= 0) {
     // A blocking datagram BIO returns when the deadline it was told passes:
     // the retransmission is due now (the clock decides, as in OpenSSL).
-    const Instant after = Instant::now();
-    if (auto t = s->conn->next_timeout(); t && *t <= after) {
-      timeout_now(s, after);
-      return Step::kProgress;
-    }
+    if (fire_due_timer(s)) return Step::kProgress;
     s->rwstate = SSL_READING;
     return BIO_should_retry(s->rbio) ? Step::kWantRead : Step::kFailed;
   }
-  buf.resize(static_cast<size_t>(n));
   query_mtu(s);
-  s->conn->handle_datagram(buf, Instant::now());
+  s->conn->handle_datagram(std::span<uint8_t>(buf.data(), static_cast<size_t>(n)), Instant::now());
   tell_timer(s, true);
-  collect_application_data(s);
+  take_application_record(s);
   return Step::kProgress;
 }
 
@@ -431,6 +304,7 @@ Step turn(SSL* s) {
 
 int cachet_compat::handle_timeout(SSL* s) {
   if (!s->conn) return 0;
+  const cachet_compat::CurrentSsl current(s);
   auto t = s->conn->next_timeout();
   const Instant now = Instant::now();
   if (!t || *t > now) return 0;
@@ -477,6 +351,7 @@ int report_failure(SSL* s) {
 }
 
 int run_handshake(SSL* s) {
+  const cachet_compat::CurrentSsl current(s);
   s->rwstate = SSL_NOTHING;
   s->last_error = SSL_ERROR_NONE;
   if (!start(s)) {
@@ -602,12 +477,14 @@ int SSL_read(SSL* s, void* buf, int num) {
     ssl_error(SSL_R_BAD_LENGTH, "negative length");
     return -1;
   }
+  const cachet_compat::CurrentSsl current(s);
   if (!s->conn || !s->conn->is_established()) {
     const int r = run_handshake(s);
     if (r <= 0) return r;
   }
   s->rwstate = SSL_NOTHING;
-  while (s->app_data.empty()) {
+  take_application_record(s);
+  while (!s->app_ready) {
     if (s->conn->state() == cachet::ConnectionState::kClosed) {
       s->shutdown |= SSL_RECEIVED_SHUTDOWN;
       s->last_error = SSL_ERROR_ZERO_RETURN;
@@ -623,10 +500,9 @@ int SSL_read(SSL* s, void* buf, int num) {
   }
   // Datagram semantics: one record per read; what does not fit is lost, as
   // with OpenSSL's DTLS (the rest of the record is discarded).
-  std::vector<uint8_t> record = std::move(s->app_data.front());
-  s->app_data.pop_front();
-  const size_t n = std::min(record.size(), static_cast<size_t>(num));
-  if (n > 0) std::memcpy(buf, record.data(), n);
+  const size_t n = std::min(s->app_record.size(), static_cast<size_t>(num));
+  if (n > 0) std::memcpy(buf, s->app_record.data(), n);
+  finish_application_record(s);
   s->last_error = SSL_ERROR_NONE;
   return static_cast<int>(n);
 }
@@ -636,6 +512,7 @@ int SSL_write(SSL* s, const void* buf, int num) {
     ssl_error(SSL_R_BAD_LENGTH, "negative length");
     return -1;
   }
+  const cachet_compat::CurrentSsl current(s);
   if (!s->conn || !s->conn->is_established()) {
     const int r = run_handshake(s);
     if (r <= 0) return r;
@@ -678,16 +555,15 @@ int SSL_write(SSL* s, const void* buf, int num) {
   return num;
 }
 
-int SSL_pending(const SSL* s) {
-  return s->app_data.empty() ? 0 : static_cast<int>(s->app_data.front().size());
-}
-int SSL_has_pending(const SSL* s) { return s->app_data.empty() ? 0 : 1; }
+int SSL_pending(const SSL* s) { return s->app_ready ? static_cast<int>(s->app_record.size()) : 0; }
+int SSL_has_pending(const SSL* s) { return s->app_ready ? 1 : 0; }
 
 // OpenSSL's two-step close: the first call sends close_notify and returns 0
 // (1 if the peer's had already arrived); a later call reads on until the
 // peer's close_notify (1) or the BIO has nothing more (-1, WANT_READ).
 int SSL_shutdown(SSL* s) {
   if (!s->conn) return 1;
+  const cachet_compat::CurrentSsl current(s);
   auto received = [s] {
     if (s->conn->alert_received() == std::optional<uint8_t>(0)) s->shutdown |= SSL_RECEIVED_SHUTDOWN;
     return (s->shutdown & SSL_RECEIVED_SHUTDOWN) != 0;

@@ -49,6 +49,7 @@ int ERR_load_SSL_strings(void) { return 1; }  // the strings are always there
 long SSL_CTX_callback_ctrl(SSL_CTX* ctx, int cmd, void (*fp)(void)) {
   if (cmd == SSL_CTRL_SET_MSG_CALLBACK) {
     ctx->msg_callback = reinterpret_cast<MsgCallback>(fp);
+    cachet_compat::changed(ctx);
     return 1;
   }
   ssl_error(SSL_R_UNSUPPORTED_PROTOCOL, "this SSL_CTX_callback_ctrl command is not supported by Cachet");
@@ -85,6 +86,7 @@ int SSL_CTX_set_session_id_context(SSL_CTX* ctx, const unsigned char* sid_ctx, u
     return 0;
   }
   ctx->session_id_context.assign(reinterpret_cast<const char*>(sid_ctx), len);
+  cachet_compat::changed(ctx);
   return 1;
 }
 

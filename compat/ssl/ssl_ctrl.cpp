@@ -28,11 +28,32 @@ std::optional<long> common_ctrl(T* obj, int cmd, long larg, void* parg) {
   (void)parg;
 }
 
+// Whether an SSL_CTX_ctrl command stores something in the SSL_CTX (which
+// then needs a new Context for the SSLs starting after): every command of
+// SSL_CTX_ctrl that sets a member is listed here. SSL_CTX_get_mode is
+// SSL_CTRL_MODE with 0.
+bool changes_settings(int cmd, long larg) {
+  switch (cmd) {
+    case SSL_CTRL_MODE:
+    case SSL_CTRL_CLEAR_MODE: return larg != 0;
+    case SSL_CTRL_SET_READ_AHEAD:
+    case SSL_CTRL_SET_SESS_CACHE_MODE:
+    case SSL_CTRL_SET_MIN_PROTO_VERSION:
+    case SSL_CTRL_SET_MAX_PROTO_VERSION:
+    case SSL_CTRL_SET_GROUPS_LIST:
+    case SSL_CTRL_SET_MSG_CALLBACK_ARG:
+    case SSL_CTRL_EXTRA_CHAIN_CERT:
+    case SSL_CTRL_CHAIN_CERT: return true;
+    default: return false;  // queries, and commands that store nothing
+  }
+}
+
 }  // namespace
 
 extern "C" {
 
 long SSL_CTX_ctrl(SSL_CTX* ctx, int cmd, long larg, void* parg) {
+  if (changes_settings(cmd, larg)) cachet_compat::changed(ctx);
   if (auto r = common_ctrl(ctx, cmd, larg, parg)) return *r;
   switch (cmd) {
     case SSL_CTRL_SET_READ_AHEAD: {
@@ -133,6 +154,7 @@ long SSL_ctrl(SSL* s, int cmd, long larg, void* parg) {
     case SSL_CTRL_SET_GROUPS_LIST:
       if (parg == nullptr) return 0;
       s->ctx->groups = static_cast<const char*>(parg);
+      cachet_compat::changed(s->ctx);
       return 1;
     case SSL_CTRL_SET_READ_AHEAD: return 1;
     case SSL_CTRL_GET_READ_AHEAD: return 1;
@@ -160,29 +182,37 @@ int DTLSv1_listen(SSL* s, BIO_ADDR* client) {
     return -1;
   }
   s->role = 2;
+  const cachet_compat::CurrentSsl current(s);
   if (!s->listener) {
-    s->context = cachet_compat::build_context(s);
-    if (!s->context) return -1;
-    auto l = cachet::Listener::create(s->context);
+    auto context = cachet_compat::context_for(s);  // the listener keeps it
+    if (!context) return -1;
+    auto l = cachet::Listener::create(std::move(context));
     if (!l) {
       ssl_error(SSL_R_BAD_VALUE, l.error().what());
       return -1;
     }
     s->listener = std::move(l).value();
     if (s->ctx->cookie_generate != nullptr && s->ctx->cookie_verify != nullptr) {
+      // Called from inside check() below, for the current SSL.
       s->listener->set_cookie_callbacks(
-          [s](std::span<const uint8_t>) -> std::optional<std::vector<uint8_t>> {
+          [](std::span<const uint8_t>) -> std::optional<std::vector<uint8_t>> {
+            SSL* ssl = cachet_compat::current_ssl();
+            if (ssl == nullptr || ssl->ctx->cookie_generate == nullptr) return std::nullopt;
             unsigned char cookie[DTLS1_COOKIE_LENGTH];
             unsigned int len = 0;
-            if (s->ctx->cookie_generate(s, cookie, &len) == 0 || len == 0 || len > sizeof cookie) return std::nullopt;
+            if (ssl->ctx->cookie_generate(ssl, cookie, &len) == 0 || len == 0 || len > sizeof cookie) return std::nullopt;
             return std::vector<uint8_t>(cookie, cookie + len);
           },
-          [s](std::span<const uint8_t>, std::span<const uint8_t> cookie) {
-            return s->ctx->cookie_verify(s, cookie.data(), static_cast<unsigned>(cookie.size())) != 0;
+          [](std::span<const uint8_t>, std::span<const uint8_t> cookie) {
+            SSL* ssl = cachet_compat::current_ssl();
+            if (ssl == nullptr || ssl->ctx->cookie_verify == nullptr) return false;
+            return ssl->ctx->cookie_verify(ssl, cookie.data(), static_cast<unsigned>(cookie.size())) != 0;
           });
     }
   }
-  std::vector<uint8_t> buf(65536);
+  cachet_compat::DatagramBuffer rx(cachet_compat::DatagramBuffer::Use::kReceive);
+  std::vector<uint8_t>& buf = rx.get();
+  if (buf.size() < 65536) buf.resize(65536);
   BIO_ADDR* peer = BIO_ADDR_new();
   for (;;) {
     const int n = BIO_read(s->rbio, buf.data(), static_cast<int>(buf.size()));

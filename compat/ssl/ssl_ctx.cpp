@@ -4,6 +4,7 @@
 
 #include "ssl_local.hpp"
 
+using cachet_compat::changed;
 using cachet_compat::ssl_error;
 
 namespace {
@@ -94,8 +95,14 @@ void SSL_CTX_free(SSL_CTX* ctx) {
   delete ctx;
 }
 
-uint64_t SSL_CTX_set_options(SSL_CTX* ctx, uint64_t options) { return ctx->options |= options; }
-uint64_t SSL_CTX_clear_options(SSL_CTX* ctx, uint64_t options) { return ctx->options &= ~options; }
+uint64_t SSL_CTX_set_options(SSL_CTX* ctx, uint64_t options) {
+  changed(ctx);
+  return ctx->options |= options;
+}
+uint64_t SSL_CTX_clear_options(SSL_CTX* ctx, uint64_t options) {
+  changed(ctx);
+  return ctx->options &= ~options;
+}
 uint64_t SSL_CTX_get_options(const SSL_CTX* ctx) { return ctx->options; }
 
 int SSL_CTX_set_cipher_list(SSL_CTX* ctx, const char* list) {
@@ -104,6 +111,7 @@ int SSL_CTX_set_cipher_list(SSL_CTX* ctx, const char* list) {
     return 0;
   }
   ctx->cipher_list = cachet_cipher_list(list);
+  changed(ctx);
   return 1;
 }
 
@@ -118,6 +126,7 @@ int SSL_CTX_use_certificate(SSL_CTX* ctx, X509* x509) {
   X509_free(ctx->certificate);
   ctx->certificate = x509;
   ctx->certificate_chain_pem = std::move(pem);
+  changed(ctx);
   return 1;
 }
 
@@ -163,6 +172,7 @@ int SSL_CTX_use_certificate_chain_file(SSL_CTX* ctx, const char* file) {
   X509_free(ctx->certificate);
   ctx->certificate = leaf;
   ctx->certificate_chain_pem = std::move(chain);
+  changed(ctx);
   return 1;
 }
 
@@ -178,6 +188,7 @@ int SSL_CTX_use_PrivateKey(SSL_CTX* ctx, EVP_PKEY* key) {
   EVP_PKEY_free(ctx->private_key);
   ctx->private_key = key;
   ctx->private_key_pem = std::move(pem);
+  changed(ctx);
   return 1;
 }
 
@@ -219,6 +230,7 @@ int SSL_CTX_load_verify_locations(SSL_CTX* ctx, const char* file, const char* pa
       return 0;
     }
     int count = 0;
+    changed(ctx);
     while (X509* x = PEM_read_bio_X509(in, nullptr, nullptr, nullptr)) {
       ctx->ca_pem += to_pem([&](BIO* b) { return PEM_write_bio_X509(b, x); });
       X509_STORE_add_cert(ctx->cert_store, x);
@@ -241,6 +253,7 @@ int SSL_CTX_load_verify_locations(SSL_CTX* ctx, const char* file, const char* pa
 
 int SSL_CTX_set_default_verify_paths(SSL_CTX* ctx) {
   ctx->system_trust = true;
+  changed(ctx);
   return 1;
 }
 
@@ -251,14 +264,25 @@ EVP_PKEY* SSL_CTX_get0_privatekey(const SSL_CTX* ctx) { return ctx->private_key;
 void SSL_CTX_set_verify(SSL_CTX* ctx, int mode, SSL_verify_cb callback) {
   ctx->verify_mode = mode;
   ctx->verify_callback = callback;
+  changed(ctx);
 }
-void SSL_CTX_set_verify_depth(SSL_CTX* ctx, int depth) { ctx->verify_depth = depth; }
+void SSL_CTX_set_verify_depth(SSL_CTX* ctx, int depth) {
+  ctx->verify_depth = depth;
+  changed(ctx);
+}
 int SSL_CTX_get_verify_mode(const SSL_CTX* ctx) { return ctx->verify_mode; }
 
-void SSL_CTX_set_psk_client_callback(SSL_CTX* ctx, SSL_psk_client_cb_func cb) { ctx->psk_client = cb; }
-void SSL_CTX_set_psk_server_callback(SSL_CTX* ctx, SSL_psk_server_cb_func cb) { ctx->psk_server = cb; }
+void SSL_CTX_set_psk_client_callback(SSL_CTX* ctx, SSL_psk_client_cb_func cb) {
+  ctx->psk_client = cb;
+  changed(ctx);
+}
+void SSL_CTX_set_psk_server_callback(SSL_CTX* ctx, SSL_psk_server_cb_func cb) {
+  ctx->psk_server = cb;
+  changed(ctx);
+}
 int SSL_CTX_use_psk_identity_hint(SSL_CTX* ctx, const char* hint) {
   ctx->psk_identity_hint = hint != nullptr ? hint : "";
+  changed(ctx);
   return 1;
 }
 
@@ -266,6 +290,7 @@ int SSL_CTX_set_tlsext_use_srtp(SSL_CTX* ctx, const char* profiles) {
   // Note the inverted convention: 0 is success.
   if (profiles == nullptr) return 1;
   ctx->srtp_profiles = profiles;
+  changed(ctx);
   return 0;
 }
 
@@ -279,34 +304,56 @@ int SSL_CTX_set_alpn_protos(SSL_CTX* ctx, const unsigned char* protos, unsigned 
     i += 1 + n;
   }
   ctx->alpn = std::move(names);
+  changed(ctx);
   return 0;
 }
 
 void SSL_CTX_set_alpn_select_cb(SSL_CTX* ctx, SSL_CTX_alpn_select_cb_func cb, void* arg) {
   ctx->alpn_select = cb;
   ctx->alpn_select_arg = arg;
+  changed(ctx);
 }
 
 void SSL_CTX_set_cookie_generate_cb(SSL_CTX* ctx, int (*cb)(SSL*, unsigned char*, unsigned int*)) {
   ctx->cookie_generate = cb;
+  changed(ctx);
 }
 void SSL_CTX_set_cookie_verify_cb(SSL_CTX* ctx, int (*cb)(SSL*, const unsigned char*, unsigned int)) {
   ctx->cookie_verify = cb;
+  changed(ctx);
 }
-void SSL_CTX_set_info_callback(SSL_CTX* ctx, void (*cb)(const SSL*, int, int)) { ctx->info_callback = cb; }
+void SSL_CTX_set_info_callback(SSL_CTX* ctx, void (*cb)(const SSL*, int, int)) {
+  ctx->info_callback = cb;
+  changed(ctx);
+}
 void SSL_CTX_set_msg_callback(SSL_CTX* ctx, void (*cb)(int, int, int, const void*, size_t, SSL*, void*)) {
   ctx->msg_callback = cb;
+  changed(ctx);
 }
-void SSL_CTX_sess_set_new_cb(SSL_CTX* ctx, int (*cb)(SSL*, SSL_SESSION*)) { ctx->new_session_cb = cb; }
-void SSL_CTX_set_quiet_shutdown(SSL_CTX* ctx, int mode) { ctx->quiet_shutdown = mode; }
-void SSL_CTX_set_default_passwd_cb(SSL_CTX* ctx, pem_password_cb* cb) { ctx->passwd_cb = cb; }
-void SSL_CTX_set_default_passwd_cb_userdata(SSL_CTX* ctx, void* u) { ctx->passwd_userdata = u; }
+void SSL_CTX_sess_set_new_cb(SSL_CTX* ctx, int (*cb)(SSL*, SSL_SESSION*)) {
+  ctx->new_session_cb = cb;
+  changed(ctx);
+}
+void SSL_CTX_set_quiet_shutdown(SSL_CTX* ctx, int mode) {
+  ctx->quiet_shutdown = mode;
+  changed(ctx);
+}
+void SSL_CTX_set_default_passwd_cb(SSL_CTX* ctx, pem_password_cb* cb) {
+  ctx->passwd_cb = cb;
+  changed(ctx);
+}
+void SSL_CTX_set_default_passwd_cb_userdata(SSL_CTX* ctx, void* u) {
+  ctx->passwd_userdata = u;
+  changed(ctx);
+}
 long SSL_CTX_set_timeout(SSL_CTX* ctx, long t) {
   const long old = ctx->session_timeout;
   ctx->session_timeout = t;
+  changed(ctx);
   return old;
 }
 long SSL_CTX_get_timeout(const SSL_CTX* ctx) { return ctx->session_timeout; }
+// The program's own data, not configuration: no new Context.
 int SSL_CTX_set_ex_data(SSL_CTX* ctx, int idx, void* data) {
   ctx->ex_data.slots[idx] = data;
   return 1;

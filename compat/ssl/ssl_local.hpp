@@ -1,6 +1,7 @@
 // libssl's objects: SSL_CTX (a mutable configuration, turned into an
-// immutable cachet::Context when a connection starts) and SSL (one
-// cachet::Connection driven through the program's BIOs). See compat/README.md.
+// immutable cachet::Context when a connection starts, built once and shared
+// until the configuration changes) and SSL (one cachet::Connection driven
+// through the program's BIOs). See compat/README.md.
 #pragma once
 
 // The OpenSSL-compatible headers with default visibility: the functions they
@@ -18,9 +19,9 @@
 #include <cachet/cachet.hpp>
 
 #include <atomic>
-#include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,9 +46,77 @@ struct ExData {
 // text saying what failed (ERR_set_error's formatted data).
 void ssl_error(int reason, const char* what, const char* file = __builtin_FILE(), int line = __builtin_LINE());
 
-// The cachet::Context for an SSL, from its SSL_CTX's settings now (null
-// after putting the reason on the error queue).
-std::shared_ptr<const cachet::Context> build_context(SSL* s);
+// The cachet::Context for an SSL, from its SSL_CTX's settings (and its own)
+// as they are now: the one already built for the same settings when there
+// is one, else built and kept for the next SSL (null after putting the
+// reason on the error queue).
+std::shared_ptr<const cachet::Context> context_for(SSL* s);
+
+// A fresh value for ssl_ctx_st::generation: unique across every SSL_CTX of
+// the process, so a generation names one state of one configuration.
+uint64_t next_generation() noexcept;
+
+// Contexts built from one configuration (an SSL_CTX, or an SSL's own
+// settings over its SSL_CTX), for the SSLs that start with it. An entry
+// stays valid while the generations it was built from are current; what an
+// SSL alone decides at start (role, verify mode, MTU, timer callback's
+// first timeout) picks among the entries.
+struct ContextCache {
+  struct Key {
+    uint64_t ctx_generation = 0;  // the SSL_CTX's
+    uint64_t own_generation = 0;  // the SSL's own settings' (0: none)
+    int role = 0;
+    int verify_mode = 0;
+    size_t mtu = 0;
+    unsigned timer_us = 0;
+    bool operator==(const Key&) const = default;
+  };
+  struct Entry {
+    Key key;
+    std::shared_ptr<const cachet::Context> context;
+  };
+  static constexpr size_t kMaxEntries = 4;
+  std::mutex lock;  // SSLs of one SSL_CTX may start on several threads
+  std::vector<Entry> entries;  // oldest first
+};
+
+// The SSL whose call into the engine is running on this thread, for the
+// callbacks a shared Context holds (they are called synchronously from
+// inside that call). Null outside such a call.
+SSL* current_ssl() noexcept;
+
+// A thread's buffer for one datagram or record on its way between a BIO and
+// the engine, lent to one user at a time; a user nested inside another (a
+// BIO or a callback that drives another SSL on the same thread) gets one of
+// its own. The buffer keeps its storage, so moving datagrams allocates
+// nothing once warm, and it costs one buffer per thread, none per SSL.
+class DatagramBuffer {
+ public:
+  enum class Use { kReceive, kTransmit, kRecord };
+  explicit DatagramBuffer(Use use) noexcept;
+  ~DatagramBuffer();
+  DatagramBuffer(const DatagramBuffer&) = delete;
+  DatagramBuffer& operator=(const DatagramBuffer&) = delete;
+  std::vector<uint8_t>& get() noexcept { return *buffer_; }
+
+ private:
+  bool* busy_ = nullptr;  // the thread's flag when its buffer is lent to us
+  std::vector<uint8_t>* buffer_;
+  std::vector<uint8_t> own_;
+};
+
+// Makes `s` the current SSL for its scope, restoring the previous one after
+// (a callback may drive another SSL on the same thread).
+class CurrentSsl {
+ public:
+  explicit CurrentSsl(SSL* s) noexcept;
+  ~CurrentSsl();
+  CurrentSsl(const CurrentSsl&) = delete;
+  CurrentSsl& operator=(const CurrentSsl&) = delete;
+
+ private:
+  SSL* previous_;
+};
 
 // The settings an SSL was given alone (SSL_set_cipher_list,
 // SSL_use_certificate, ...), held in an SSL_CTX of its own, made on first
@@ -64,6 +133,10 @@ int handle_timeout(SSL* s);
 
 struct ssl_ctx_st {
   std::atomic<int> references{1};
+  // Changed (cachet_compat::changed) by every setter of the configuration:
+  // the Contexts built before are then not used for SSLs starting after.
+  std::atomic<uint64_t> generation{cachet_compat::next_generation()};
+  cachet_compat::ContextCache contexts;
   const SSL_METHOD* method = nullptr;
   uint64_t options = 0;
   long mode = 0;
@@ -108,6 +181,13 @@ struct ssl_ctx_st {
   std::shared_ptr<cachet::TicketKeys> ticket_keys = std::make_shared<cachet::TicketKeys>();
 };
 
+namespace cachet_compat {
+
+// A setter changed `ctx`'s configuration (see ssl_ctx_st::generation).
+inline void changed(SSL_CTX* ctx) noexcept { ctx->generation.store(next_generation(), std::memory_order_relaxed); }
+
+}  // namespace cachet_compat
+
 struct ssl_session_st {
   std::atomic<int> references{1};
   cachet::Session session;
@@ -119,14 +199,16 @@ struct ssl_st {
   int role = 0;  // 0 unset, 1 client, 2 server
   BIO* rbio = nullptr;
   BIO* wbio = nullptr;
-  std::shared_ptr<const cachet::Context> context;
-  std::unique_ptr<cachet::Connection> conn;
+  std::unique_ptr<cachet::Connection> conn;  // holds the shared cachet::Context it started with
   std::string host_name;               // SNI to send
   std::string verify_host;             // SSL_set1_host: the name or address the peer's certificate must carry
   SSL_SESSION* session = nullptr;      // to offer (client) / the current one
   std::optional<std::vector<uint8_t>> unsent;  // a datagram the write BIO refused for now
-  std::deque<std::vector<uint8_t>> app_data;   // records read and not yet returned
-  size_t app_offset = 0;               // read position in app_data.front()
+  // The next application record to return (SSL_read, SSL_pending, SSL_peek)
+  // when app_ready; the ones after it wait in the connection. Without one,
+  // app_record holds no storage (an idle SSL keeps no buffer).
+  std::vector<uint8_t> app_record;
+  bool app_ready = false;
   int rwstate = 0;                     // SSL_NOTHING / SSL_READING / SSL_WRITING
   int last_error = SSL_ERROR_NONE;
   int shutdown = 0;                    // SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN

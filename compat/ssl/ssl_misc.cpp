@@ -47,9 +47,9 @@ int SSL_set1_host(SSL* s, const char* hostname) {
 
 int SSL_clear(SSL* s) {
   s->conn.reset();
-  s->context.reset();
   s->unsent.reset();
-  s->app_data.clear();
+  s->app_ready = false;
+  std::vector<uint8_t>().swap(s->app_record);
   s->shutdown = 0;
   s->rwstate = SSL_NOTHING;
   s->last_error = SSL_ERROR_NONE;
@@ -117,10 +117,10 @@ int SSL_select_next_proto(unsigned char** out, unsigned char* outlen, const unsi
 
 void SSL_set_info_callback(SSL* s, void (*cb)(const SSL*, int, int)) { s->info_callback = cb; }
 void SSL_set_psk_client_callback(SSL* s, SSL_psk_client_cb_func cb) {
-  if (SSL_CTX* own = cachet_compat::own_settings(s)) own->psk_client = cb;
+  if (SSL_CTX* own = cachet_compat::own_settings(s)) SSL_CTX_set_psk_client_callback(own, cb);
 }
 void SSL_set_psk_server_callback(SSL* s, SSL_psk_server_cb_func cb) {
-  if (SSL_CTX* own = cachet_compat::own_settings(s)) own->psk_server = cb;
+  if (SSL_CTX* own = cachet_compat::own_settings(s)) SSL_CTX_set_psk_server_callback(own, cb);
 }
 int SSL_use_psk_identity_hint(SSL* s, const char* hint) {
   SSL_CTX* own = cachet_compat::own_settings(s);
@@ -154,11 +154,11 @@ int SSL_write_ex(SSL* s, const void* buf, size_t num, size_t* written) {
 }
 
 int SSL_peek(SSL* s, void* buf, int num) {
-  if (s->app_data.empty()) {
+  if (!s->app_ready) {
     ssl_error(SSL_R_UNSUPPORTED_PROTOCOL, "SSL_peek waits for nothing in Cachet: call SSL_read");
     return -1;
   }
-  const auto& r = s->app_data.front();
+  const auto& r = s->app_record;
   const size_t n = std::min(r.size(), static_cast<size_t>(num < 0 ? 0 : num));
   std::memcpy(buf, r.data(), n);
   return static_cast<int>(n);
