@@ -487,9 +487,14 @@ int main(int argc, char **argv)
                     c->id = next_id++;
                     nclients++;
                     accepted++;
-                    if (serve_client(c) < 0) {
-                        printf("closed client=%d peer=%s messages=0 error\n", c->id, c->peer);
-                        failures++;
+                    /* The first turn may run the whole exchange: a client
+                     * that finished (0) or failed (-1) already leaves here. */
+                    int status = serve_client(c);
+                    if (status <= 0) {
+                        printf("closed client=%d peer=%s messages=%lu %s\n", c->id, c->peer, c->messages,
+                               status == 0 ? "clean" : "error");
+                        if (status < 0)
+                            failures++;
                         finished++;
                         SSL_free(c->ssl);
                         nclients--;
