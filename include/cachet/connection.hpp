@@ -82,6 +82,12 @@ class CACHET_EXPORT Connection {
   // poll_transmit). False: none waiting.
   bool read(std::vector<uint8_t>& out);
   size_t max_write_size() const noexcept;
+  // Frees what an idle connection can rebuild on demand: the expanded record
+  // keys (the raw key bytes stay, wiped on destruction) and spare record
+  // buffers. A connection does this itself when its handshake completes;
+  // call it for one that has gone quiet. The next record in each direction
+  // rebuilds its key (about a microsecond and one allocation).
+  void release_idle_memory() noexcept;
   // Sends close_notify.
   void close();
 

@@ -182,6 +182,9 @@ struct Connection::Impl : record::RecordSink {
     transport.release(keep_final_flight);
     // That flight spans epochs 0 and 1: its sender keeps epoch 0's writer.
     if (!keep_final_flight) records.release_previous_write_epoch();
+    // The flight is sealed already: an established, idle connection holds
+    // raw keys only until application data (or a retransmission) needs them.
+    records.release_expanded_keys();
   }
 
   // RFC 9146 §6: move to a new peer address only for an authenticated
@@ -639,6 +642,14 @@ bool Connection::read(std::vector<uint8_t>& out) {
   c.recycle_buffers = true;
   c.incoming.pop_into(out);
   return true;
+}
+
+void Connection::release_idle_memory() noexcept {
+  Impl& c = *impl_;
+  c.records.release_expanded_keys();
+  if (c.outgoing.empty()) c.outgoing.release();
+  if (c.incoming.empty()) c.incoming.release();
+  c.recycle_buffers = false;  // until data flows again
 }
 
 void Connection::close() {

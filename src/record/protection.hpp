@@ -16,6 +16,8 @@
 
 #include <cachet/error.hpp>
 
+#include <optional>
+
 #include "base/bytes.hpp"
 #include "base/secure.hpp"
 #include "crypto/aead.hpp"
@@ -54,20 +56,38 @@ class RecordProtection {
   // plaintext), kAuthenticationFailed, or kLengthTooLarge (plaintext > 2^14).
   Result<OpenedRecord> open(const RecordHeader& header, MutableByteSpan fragment) const noexcept;
 
+  // Idle memory (issue #9): drops the expanded key state (for AES-GCM on
+  // GnuTLS about 850 bytes per key, for nettle's GCM 4.4 KB) and keeps only
+  // the raw key; the next seal() or open() expands it again (about a
+  // microsecond, one allocation). A connection releases it once its
+  // handshake is done and whenever the application asks.
+  void release_expanded_key() noexcept { aead_.reset(); }
+  bool key_expanded() const noexcept { return aead_.has_value(); }
+
  private:
-  RecordProtection(crypto::AeadAlgorithm alg, crypto::Aead aead, ByteSpan fixed_iv) noexcept;
+  RecordProtection(crypto::AeadAlgorithm alg, crypto::Aead aead, ByteSpan key, ByteSpan fixed_iv) noexcept;
+  // The expanded AEAD, rebuilt from key_ after release_expanded_key().
+  Result<const crypto::Aead*> expanded() const noexcept;
   size_t nonce(const RecordHeader& header, uint8_t out[12]) const noexcept;
   static size_t additional_data(const RecordHeader& header, size_t plaintext_len, uint8_t* out) noexcept;
 
-  crypto::AeadAlgorithm alg_;
-  crypto::Aead aead_;
+  // Mutable: seal/open are const and expand the key on demand. A
+  // RecordProtection belongs to one connection (one thread at a time).
+  mutable std::optional<crypto::Aead> aead_;
+  uint8_t key_[32];
   uint8_t fixed_iv_[12];
-  size_t fixed_iv_size_;
-  size_t explicit_nonce_size_;
-  size_t tag_size_;
+  // Small fields packed last: a RecordLayer holds four of these.
+  crypto::AeadAlgorithm alg_;
+  uint8_t key_size_;
+  uint8_t fixed_iv_size_;
+  uint8_t explicit_nonce_size_;
+  uint8_t tag_size_;
 
  public:
-  ~RecordProtection() { secure_wipe(fixed_iv_, sizeof fixed_iv_); }
+  ~RecordProtection() {
+    secure_wipe(key_, sizeof key_);
+    secure_wipe(fixed_iv_, sizeof fixed_iv_);
+  }
   RecordProtection(RecordProtection&&) noexcept = default;
   RecordProtection& operator=(RecordProtection&&) noexcept = default;
 };

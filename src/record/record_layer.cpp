@@ -1,5 +1,7 @@
 #include "record/record_layer.hpp"
 
+#include <initializer_list>
+
 #include "base/byte_reader.hpp"
 #include "base/byte_writer.hpp"
 #include "base/secure.hpp"
@@ -74,6 +76,14 @@ Result<void> RecordLayer::install_read_epoch(Epoch epoch, RecordProtection prote
     secure_wipe(bytes);
   }
   return ok();
+}
+
+void RecordLayer::release_expanded_keys() noexcept {
+  for (std::optional<RecordProtection>* p : {&read_.protection, &write_.protection}) {
+    if (*p) (*p)->release_expanded_key();
+  }
+  if (previous_read_ && previous_read_->protection) previous_read_->protection->release_expanded_key();
+  if (previous_write_ && previous_write_->protection) previous_write_->protection->release_expanded_key();
 }
 
 Result<void> RecordLayer::install_write_epoch(Epoch epoch, RecordProtection protection) {

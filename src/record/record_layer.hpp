@@ -118,6 +118,9 @@ class RecordLayer final : public RecordSealer {
   // release_previous_write_epoch().
   Result<void> install_write_epoch(Epoch epoch, RecordProtection protection);
   void release_previous_write_epoch() noexcept { previous_write_.reset(); }
+  // Every epoch's expanded key state dropped (RecordProtection::
+  // release_expanded_key); the next record through an epoch rebuilds its own.
+  void release_expanded_keys() noexcept;
 
   // Splits the datagram, processes each record in order and hands every
   // accepted one to `sink`. Decrypts in place (the buffer is modified).

@@ -5,7 +5,7 @@ namespace cachet::record {
 ReplayWindow::ReplayWindow(size_t size) noexcept {
   if (size < 64) size = 64;
   if (size > kMaxSize) size = kMaxSize;
-  size_ = (size + 63) / 64 * 64;
+  size_ = static_cast<uint16_t>((size + 63) / 64 * 64);
   if (size_ > 64) large_ = std::make_unique<uint64_t[]>(size_ / 64);  // zeroed
 }
 

@@ -38,7 +38,7 @@ class ReplayWindow {
   void clear() noexcept;
   void shift(uint64_t by) noexcept;
 
-  size_t size_;
+  uint16_t size_;  // <= kMaxSize; packed with any_ (two windows per connection)
   bool any_ = false;
   uint64_t highest_ = 0;
   // Bit i set: highest_ - i has been received. The default 64-bit window

@@ -9,6 +9,8 @@
 
 #include <cachet/cachet.hpp>
 
+#include <malloc.h>
+
 #include <cstdlib>
 #include <new>
 #include <string>
@@ -211,6 +213,45 @@ BOOST_AUTO_TEST_CASE(seal_into_allocates_nothing) {
   auto r = p.client->seal_into(payload, small);
   BOOST_TEST(!r.ok());
   BOOST_TEST((r.error().code() == ErrorCode::kBufferTooSmall));
+}
+
+// Idle memory (issue #9, target 6): a connection holds no expanded record key
+// once its handshake is done, and release_idle_memory() drops keys and spare
+// buffers again after traffic. Seen two ways: the first record after either
+// rebuilds its key (allocations counted), and the heap in use (mallinfo2)
+// falls by at least the two endpoints' four GnuTLS AES-GCM keys.
+BOOST_AUTO_TEST_CASE(idle_connections_hold_no_expanded_keys) {
+  Pair p("PSK-AES128-GCM-SHA256");
+  std::vector<uint8_t> payload(1200, 0x5a), got;
+  auto one_each_way = [&] {
+    bool ok = p.client->write(payload).ok() && p.server->write(payload).ok();
+    while (p.client->poll_transmit(p.buf)) p.server->handle_datagram(p.buf, p.now);
+    while (p.server->poll_transmit(p.buf)) p.client->handle_datagram(p.buf, p.now);
+    ok &= p.server->read(got) && got == payload;
+    ok &= p.client->read(got) && got == payload;
+    return ok;
+  };
+  auto counted = [&] {
+    g_allocations = 0;
+    g_counting = true;
+    const bool ok = one_each_way();
+    g_counting = false;
+    BOOST_REQUIRE(ok);
+    return g_allocations;
+  };
+  // Four keys (two per endpoint) are rebuilt by the first records.
+  BOOST_TEST(counted() >= 4u);
+  for (int i = 0; i < 4; ++i) BOOST_REQUIRE(one_each_way());
+  BOOST_TEST(counted() == 0u);  // steady state
+  const size_t before = mallinfo2().uordblks;
+  p.client->release_idle_memory();
+  p.server->release_idle_memory();
+  const size_t after = mallinfo2().uordblks;
+  BOOST_TEST_MESSAGE("release_idle_memory: " << before << " -> " << after << " bytes in use");
+  BOOST_TEST(after + 4 * 800 <= before);
+  BOOST_TEST(counted() >= 4u);  // rebuilt on demand, records intact
+  for (int i = 0; i < 4; ++i) BOOST_REQUIRE(one_each_way());  // the rings refill
+  BOOST_TEST(counted() == 0u);
 }
 
 }  // namespace cachet
