@@ -136,7 +136,17 @@ struct Connection::Impl : record::RecordSink {
     error = e;
     if (alert) send_alert(handshake::AlertLevel::kFatal, *alert);
     state = ConnectionState::kFailed;
+    forget_session();
     release_handshake();
+  }
+
+  // RFC 5246 §7.2: a connection ended by a fatal alert (sent or received)
+  // leaves no resumable session; the server's cache entry goes. (A ticket
+  // cannot be recalled; the ID can.)
+  void forget_session() {
+    if (cfg.role != Role::kServer || !cfg.session_cache || !hs) return;
+    const Bytes& id = hs->negotiated().session_id;
+    if (!id.empty()) cfg.session_cache->remove(id);
   }
 
   void release_handshake() {
@@ -221,6 +231,7 @@ struct Connection::Impl : record::RecordSink {
       alert_received = r.payload[1];
       error = Error(ErrorCode::kWrongState, "peer sent a fatal alert");
       state = ConnectionState::kFailed;
+      forget_session();
       release_handshake();
     }
     // Warnings (e.g. no_renegotiation) are noted and ignored.

@@ -126,7 +126,11 @@ Result<void> HandshakeTransport::respond_to_peer_retransmission(Instant now, rec
   if (!peer_retransmitted_) return ok();
   peer_retransmitted_ = false;
   if (!flight_sent_ || flight_.empty()) return ok();
-  if (last_transmit_ && now - *last_transmit_ < timer_.policy().initial_timeout / 2) return ok();
+  // A hold-off against answering every datagram of one retransmitted peer
+  // flight: half our timer, no longer than half the initial one, so a peer
+  // whose timer adapted to the RTT (RFC 9147 §5.8.2) is answered at once.
+  const Duration hold_off = std::min<Duration>(timer_.policy().initial_timeout, timer_.current_timeout()) / 2;
+  if (last_transmit_ && now - *last_transmit_ < hold_off) return ok();
   ++stats_.retransmissions;
   CACHET_TRY(transmit(now, sealer, out));
   // RFC 6347 §4.2.4: back to WAITING with the timer running (if it was).
