@@ -1,5 +1,6 @@
 #include "base/byte_writer.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace cachet {
@@ -15,6 +16,12 @@ uint8_t* ByteWriter::grow(size_t n) noexcept {
     out = fixed_.data() + size_;
   } else {
     try {
+      // Messages are written a few bytes at a time: reserve geometrically
+      // from 256 bytes so that a typical one costs one allocation, not the
+      // eight of a vector growing from empty.
+      if (size_ + n > owned_.capacity()) {
+        owned_.reserve(std::min(max_size_, std::max({size_ + n, 2 * owned_.capacity(), size_t{256}})));
+      }
       owned_.resize(size_ + n);
     } catch (...) {
       fail(Error(ErrorCode::kBufferTooSmall, "allocation failed"));

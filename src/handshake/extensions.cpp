@@ -1,6 +1,8 @@
 #include "handshake/extensions.hpp"
 
 #include <algorithm>
+#include <array>
+#include <span>
 
 namespace cachet::handshake {
 
@@ -363,7 +365,15 @@ Result<HelloExtensions> parse_extensions(ByteReader& r, HelloKind kind) {
   if (r.empty()) return out;
   CACHET_ASSIGN_OR_RETURN(ByteReader block, r.prefixed16());
   CACHET_TRY(r.expect_empty());
+  // A first pass counts them, so that each list is allocated once.
+  size_t count = 0;
+  for (ByteReader scan = block; !scan.empty(); ++count) {
+    if (auto t = scan.u16(); !t) return t.error();
+    if (auto d = scan.prefixed_bytes16(); !d) return d.error();
+  }
   std::vector<RawExtension> raw;
+  raw.reserve(count);
+  out.received_types.reserve(count);
   while (!block.empty()) {
     CACHET_ASSIGN_OR_RETURN(uint16_t type, block.u16());
     CACHET_ASSIGN_OR_RETURN(ByteSpan data, block.prefixed_bytes16());
@@ -371,8 +381,18 @@ Result<HelloExtensions> parse_extensions(ByteReader& r, HelloKind kind) {
     out.received_types.push_back(type);
   }
   // RFC 5246 §7.4.1.4: "There MUST NOT be more than one extension of the
-  // same type." Sorted copy: linear-time scans would be quadratic here.
-  std::vector<uint16_t> sorted = out.received_types;
+  // same type." Sorted copy (on the stack for a usual hello): linear-time
+  // scans would be quadratic here.
+  std::array<uint16_t, 32> small;
+  std::vector<uint16_t> large;
+  std::span<uint16_t> sorted;
+  if (count <= small.size()) {
+    std::copy(out.received_types.begin(), out.received_types.end(), small.begin());
+    sorted = std::span<uint16_t>(small.data(), count);
+  } else {
+    large = out.received_types;
+    sorted = large;
+  }
   std::sort(sorted.begin(), sorted.end());
   if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
     return decode_error("duplicate extension");
@@ -383,6 +403,7 @@ Result<HelloExtensions> parse_extensions(ByteReader& r, HelloKind kind) {
 
 std::vector<uint16_t> present_types(const HelloExtensions& ext, HelloKind) {
   std::vector<uint16_t> out;
+  out.reserve(std::size(kWriteOrder));
   for (ExtensionType type : kWriteOrder) {
     if (is_present(ext, type)) out.push_back(static_cast<uint16_t>(type));
   }
