@@ -265,7 +265,7 @@ class GnuTlsGcm final : public Aead::Impl {
  public:
   // nullptr when GnuTLS refuses (out of memory, or the algorithm disabled by
   // the system's GnuTLS configuration).
-  static std::unique_ptr<Aead::Impl> create(ByteSpan key) noexcept {
+  static std::unique_ptr<Aead::Impl> create(ByteSpan key, AeadSharing sharing) noexcept {
     const gnutls_cipher_algorithm_t alg =
         key.size() == 16 ? GNUTLS_CIPHER_AES_128_GCM : GNUTLS_CIPHER_AES_256_GCM;
     // gnutls_aead_cipher_init copies the key into its own schedule; the datum
@@ -273,7 +273,7 @@ class GnuTlsGcm final : public Aead::Impl {
     gnutls_datum_t datum{const_cast<unsigned char*>(key.data()), static_cast<unsigned>(key.size())};
     gnutls_aead_cipher_hd_t handle = nullptr;
     if (gnutls_aead_cipher_init(&handle, alg, &datum) < 0) return nullptr;
-    std::unique_ptr<Aead::Impl> impl(new (std::nothrow) GnuTlsGcm(handle));
+    std::unique_ptr<Aead::Impl> impl(new (std::nothrow) GnuTlsGcm(handle, sharing == AeadSharing::kShared));
     if (!impl) gnutls_aead_cipher_deinit(handle);
     return impl;
   }
@@ -295,7 +295,7 @@ class GnuTlsGcm final : public Aead::Impl {
     size_t produced = tag.size();
     int rc;
     {
-      const std::lock_guard<std::mutex> lock(mutex_);
+      const Lock lock(*this);
       rc = gnutls_aead_cipher_encryptv2(handle_, nonce.data(), nonce.size(), &ad,
                                         count(aad), &data, count(in_out), tag.data(), &produced);
     }
@@ -316,7 +316,7 @@ class GnuTlsGcm final : public Aead::Impl {
     std::copy(tag.begin(), tag.end(), received.begin());
     int rc;
     {
-      const std::lock_guard<std::mutex> lock(mutex_);
+      const Lock lock(*this);
       // Compares the tags with gnutls_memcmp, whose time depends only on the length.
       rc = gnutls_aead_cipher_decryptv2(handle_, nonce.data(), nonce.size(), &ad,
                                         count(aad), &data, count(in_out), received.data(),
@@ -332,10 +332,27 @@ class GnuTlsGcm final : public Aead::Impl {
   // One iovec, or none for an empty buffer (whose data() may be null).
   static int count(ByteSpan b) noexcept { return b.empty() ? 0 : 1; }
 
-  explicit GnuTlsGcm(gnutls_aead_cipher_hd_t handle) noexcept
-      : Impl(AeadMode::kGcm, kGcmSuiteTagSize, AeadBackend::kGnuTls), handle_(handle) {}
+  GnuTlsGcm(gnutls_aead_cipher_hd_t handle, bool shared) noexcept
+      : Impl(AeadMode::kGcm, kGcmSuiteTagSize, AeadBackend::kGnuTls), handle_(handle), shared_(shared) {}
+
+  // The handle's per-message state, serialized only for a shared key.
+  class Lock {
+   public:
+    explicit Lock(const GnuTlsGcm& g) noexcept : m_(g.shared_ ? &g.mutex_ : nullptr) {
+      if (m_ != nullptr) m_->lock();
+    }
+    ~Lock() {
+      if (m_ != nullptr) m_->unlock();
+    }
+    Lock(const Lock&) = delete;
+    Lock& operator=(const Lock&) = delete;
+
+   private:
+    std::mutex* m_;
+  };
 
   gnutls_aead_cipher_hd_t handle_;
+  bool shared_;
   mutable std::mutex mutex_;
 };
 
@@ -366,7 +383,7 @@ Result<void> check_raw(AeadMode mode, ByteSpan key, size_t tag_size) {
 
 }  // namespace
 
-Result<Aead> Aead::create(AeadAlgorithm alg, ByteSpan key, AeadBackend backend) {
+Result<Aead> Aead::create(AeadAlgorithm alg, ByteSpan key, AeadBackend backend, AeadSharing sharing) {
   const AeadParams params = aead_params(alg);
   if (params.key_size == 0) return Error(ErrorCode::kInvalidArgument, "unknown AEAD algorithm");
   if (key.size() != params.key_size) return Error(ErrorCode::kBadKey, "AEAD key size");
@@ -376,7 +393,7 @@ Result<Aead> Aead::create(AeadAlgorithm alg, ByteSpan key, AeadBackend backend) 
     return create_raw(params.mode, key, params.tag_size);
   }
   if (backend == AeadBackend::kNettle) return create_raw(params.mode, key, params.tag_size);
-  if (std::unique_ptr<Impl> impl = GnuTlsGcm::create(key)) return Aead(std::move(impl));
+  if (std::unique_ptr<Impl> impl = GnuTlsGcm::create(key, sharing)) return Aead(std::move(impl));
   if (backend == AeadBackend::kGnuTls)
     return Error(ErrorCode::kUnsupported, "GnuTLS refused the AES-GCM key");
   return create_raw(params.mode, key, params.tag_size);  // kAuto: nettle instead

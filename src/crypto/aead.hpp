@@ -16,8 +16,8 @@
 // a key costs 847 bytes of heap where nettle's costs 4384, a 4 KB GHASH table
 // included (aead_test's heap_per_key). What it costs: a GnuTLS handle keeps
 // per-message state, so that backend takes a mutex around each call (the
-// nettle one keeps that state on the stack; uncontended, the lock is lost in
-// the noise), and it accepts only 12-byte nonces (GnuTLS's AES-GCM rejects
+// nettle one keeps that state on the stack; AeadSharing::kOneThread, as the
+// record layer asks for, skips the lock), and it accepts only 12-byte nonces (GnuTLS's AES-GCM rejects
 // others; the suites use 12). AeadBackend picks a backend explicitly, so
 // tests can run the two side by side; kAuto falls back to nettle if GnuTLS
 // refuses the key (a system crypto policy, say).
@@ -50,6 +50,11 @@ enum class AeadMode : uint8_t { kGcm, kCcm, kChaCha20Poly1305 };
 // for AES-GCM only.
 enum class AeadBackend : uint8_t { kAuto, kNettle, kGnuTls };
 
+// Whether seal()/open() may run on one Aead from several threads at once
+// (TicketKeys shares its key). Only the GnuTLS backend pays for it (a mutex
+// per call); a record layer's keys belong to one connection: kOneThread.
+enum class AeadSharing : uint8_t { kShared, kOneThread };
+
 struct AeadParams {
   AeadMode mode;
   size_t key_size;
@@ -65,7 +70,8 @@ class Aead {
   // kUnsupported when `backend` is kGnuTls for a non-GCM algorithm, or GnuTLS
   // refuses the key.
   static Result<Aead> create(AeadAlgorithm alg, ByteSpan key,
-                             AeadBackend backend = AeadBackend::kAuto);
+                             AeadBackend backend = AeadBackend::kAuto,
+                             AeadSharing sharing = AeadSharing::kShared);
   // The general construction (known-answer tests use it), always on nettle:
   // AES keys of 16, 24 or 32 bytes; GCM tags of 4..16 bytes and any non-empty
   // nonce; CCM tags of 4..16 even bytes and nonces of 7..13 bytes;

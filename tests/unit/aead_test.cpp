@@ -37,6 +37,7 @@ using cachet::crypto::Aead;
 using cachet::crypto::AeadAlgorithm;
 using cachet::crypto::AeadBackend;
 using cachet::crypto::AeadMode;
+using cachet::crypto::AeadSharing;
 using cachet::crypto::RecordNumberMask;
 using cachet::test::hex;
 
@@ -911,6 +912,32 @@ BOOST_AUTO_TEST_CASE(concurrent_use_of_one_key) {
   }
   for (std::thread& t : threads) t.join();
   BOOST_TEST(mismatches.load() == 0);
+}
+
+// A one-thread key (the record layer's: no lock around GnuTLS's handle)
+// seals and opens exactly as a shared one.
+BOOST_AUTO_TEST_CASE(one_thread_keys_match_shared_keys) {
+  for (AeadAlgorithm alg : kAllAlgorithms) {
+    const auto p = cachet::crypto::aead_params(alg);
+    BOOST_TEST_CONTEXT(name(alg)) {
+      const Bytes key(p.key_size, 0x33);
+      auto shared = Aead::create(alg, key, AeadBackend::kAuto, AeadSharing::kShared);
+      auto single = Aead::create(alg, key, AeadBackend::kAuto, AeadSharing::kOneThread);
+      BOOST_TEST_REQUIRE((shared.ok() && single.ok()));
+      for (uint32_t i = 0; i < 50; ++i) {
+        Bytes nonce(12, 7), aad(13, static_cast<uint8_t>(i)), a(100 + 23 * i, static_cast<uint8_t>(i)), b = a;
+        std::memcpy(nonce.data(), &i, sizeof i);
+        const Bytes plaintext = a;
+        Bytes ta(p.tag_size), tb(p.tag_size);
+        BOOST_TEST_REQUIRE((shared->seal(nonce, aad, a, ta).ok() && single->seal(nonce, aad, b, tb).ok()));
+        BOOST_TEST((a == b && ta == tb));
+        BOOST_TEST(single->open(nonce, aad, a, ta).ok());
+        BOOST_TEST((a == plaintext));
+        tb[0] ^= 1;
+        BOOST_TEST(!single->open(nonce, aad, b, tb).ok());
+      }
+    }
+  }
 }
 
 // Seal and open never allocate, on either backend (1000 of each, 1200-byte
