@@ -52,6 +52,15 @@ class PoolPage {
 
 }  // namespace
 
+#if defined(CACHET_UNSAFE_FUZZER_MODE)
+// Fuzzer mode: the seeded stream instead of the kernel (see random.hpp).
+DeterministicRandom& SystemRandom::fuzzer_stream() {
+  static DeterministicRandom stream(0);
+  return stream;
+}
+Result<void> SystemRandom::fill(MutableByteSpan out) { return fuzzer_stream().fill(out); }
+Result<void> SystemRandom::fill_direct(MutableByteSpan out) { return fuzzer_stream().fill(out); }
+#else
 Result<void> SystemRandom::fill(MutableByteSpan out) {
   if (out.size() > kPooledMax) return fill_direct(out);
   thread_local PoolPage page;
@@ -82,6 +91,7 @@ Result<void> SystemRandom::fill_direct(MutableByteSpan out) {
   }
   return ok();
 }
+#endif  // CACHET_UNSAFE_FUZZER_MODE
 
 SystemRandom& SystemRandom::instance() {
   static SystemRandom random;

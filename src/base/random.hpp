@@ -10,6 +10,8 @@
 
 namespace cachet {
 
+class DeterministicRandom;
+
 class Random {
  public:
   virtual ~Random() = default;
@@ -33,6 +35,12 @@ class SystemRandom final : public Random {
   static Result<void> fill_direct(MutableByteSpan out);
   // A process-wide instance (stateless, thread-safe).
   static SystemRandom& instance();
+#if defined(CACHET_UNSAFE_FUZZER_MODE)
+  // Fuzzer mode only (never in libcachet): every SystemRandom byte comes from
+  // this one seeded stream, which a fuzz harness reseeds per input so a run
+  // replays exactly (BoringSSL's deterministic RAND_bytes in fuzzer mode).
+  static DeterministicRandom& fuzzer_stream();
+#endif
 };
 
 // NOT cryptographically secure: a seeded xoshiro256** stream for tests and
