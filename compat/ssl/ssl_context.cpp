@@ -188,6 +188,9 @@ std::shared_ptr<const cachet::Context> build_context(const SSL_CTX* ctx, const S
     });
   }
   b.mtu(key.mtu);
+  // The shim falls back to the BIO's fallback MTU as OpenSSL does
+  // (ssl_conn.cpp timeout_now), not by the engine's own ladder.
+  b.mtu_backoff(false);
   if (key.timer_us > 0) b.retransmit_timeout(std::chrono::microseconds(key.timer_us));
   b.session_cache(ctx->session_cache).ticket_keys(ctx->ticket_keys);
   if ((ctx->options & SSL_OP_NO_TICKET) != 0) b.session_tickets(false);

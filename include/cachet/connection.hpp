@@ -31,6 +31,7 @@ struct ConnectionStats {
   uint64_t retransmissions = 0;
   uint64_t flights_sent = 0;           // handshake flights (first transmissions only)
   uint64_t peer_address_changes = 0;   // RFC 9146 §6 updates of peer_address()
+  uint64_t mtu_reductions = 0;         // RFC 6347 §4.1.1.1 PMTU back-off steps
   Duration handshake_time{0};
 };
 
@@ -154,8 +155,11 @@ class CACHET_EXPORT Connection {
   // RFC 8449: the peer's record_size_limit, when negotiated.
   std::optional<uint16_t> peer_record_size_limit() const noexcept;
 
+  // The MTU in use: the configured one, or lower after PMTU back-off
+  // (ContextBuilder::mtu_backoff). set_mtu() sets it and undoes any back-off.
   size_t mtu() const noexcept;
   Result<void> set_mtu(size_t mtu);
+  void set_mtu_backoff(bool enabled) noexcept;
   ConnectionStats stats() const noexcept;
 
   // RFC 9147 §5.8.2 retransmission timing: the round trip measured on a

@@ -103,6 +103,11 @@ class CACHET_EXPORT ContextBuilder {
   ContextBuilder& cookie_exchange(bool enabled);
   // Path MTU for handshake datagrams (default 1400).
   ContextBuilder& mtu(size_t mtu);
+  // RFC 6347 §4.1.1.1 PMTU back-off (default true): when a flight has gone
+  // unanswered twice, its retransmissions step down to 1200- and then
+  // 548-byte datagrams (fragmenting handshake messages), for the rest of the
+  // handshake; Connection::mtu() then reports the lowered value.
+  ContextBuilder& mtu_backoff(bool enabled);
   // How many validated peer certificate chains to remember (default 64; 0:
   // none). A chain seen again within every certificate's validity period is
   // not validated again; the handshake signature is always verified, and a

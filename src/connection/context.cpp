@@ -275,6 +275,11 @@ ContextBuilder& ContextBuilder::mtu(size_t mtu) {
   return *this;
 }
 
+ContextBuilder& ContextBuilder::mtu_backoff(bool enabled) {
+  state_->impl.mtu_backoff = enabled;
+  return *this;
+}
+
 ContextBuilder& ContextBuilder::retransmit_timeout(Duration initial, unsigned max_retransmissions) {
   if (initial.count() <= 0) state_->fail(Error(ErrorCode::kInvalidArgument, "timeout must be positive"));
   state_->impl.retransmit.initial_timeout = initial;

@@ -51,6 +51,7 @@ struct Context::Impl {
   bool require_extended_master_secret = true;
   bool cookie_exchange = true;
   size_t mtu = 1400;
+  bool mtu_backoff = true;
   handshake::RetransmitPolicy retransmit;
   bool retransmit_configured = false;  // retransmit_timeout() was called
   std::shared_ptr<RttCache> rtt_cache = std::make_shared<RttCache>();

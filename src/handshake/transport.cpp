@@ -9,13 +9,27 @@
 namespace cachet::handshake {
 
 HandshakeTransport::HandshakeTransport(RetransmitPolicy policy, size_t mtu)
-    : timer_(policy), mtu_(mtu < kMinMtu ? kMinMtu : mtu) {}
+    : timer_(policy),
+      mtu_(static_cast<uint16_t>(std::clamp(mtu, kMinMtu, kMaxMtu))),
+      configured_mtu_(mtu_) {}
 
 Result<void> HandshakeTransport::set_mtu(size_t mtu) {
   if (mtu < kMinMtu) return Error(ErrorCode::kInvalidArgument, "MTU below 256 bytes");
+  if (mtu > kMaxMtu) return Error(ErrorCode::kInvalidArgument, "MTU above 65535 bytes");
   // Takes effect on the next (re)transmission.
-  mtu_ = mtu;
+  mtu_ = configured_mtu_ = static_cast<uint16_t>(mtu);
   return ok();
+}
+
+void HandshakeTransport::back_off_mtu() noexcept {
+  if (!mtu_backoff_ || flight_transmissions_ < kBackoffAfterTransmissions) return;
+  for (const size_t rung : kFallbackMtus) {
+    if (rung < largest_datagram_ && rung < mtu_) {
+      mtu_ = static_cast<uint16_t>(std::max(rung, kMinMtu));
+      ++stats_.mtu_reductions;
+      return;
+    }
+  }
 }
 
 void HandshakeTransport::on_handshake_record(ByteSpan payload) {
@@ -90,9 +104,11 @@ void HandshakeTransport::add_change_cipher_spec(record::Epoch epoch) {
 Result<void> HandshakeTransport::transmit(Instant now, record::RecordSealer& sealer, std::vector<Bytes>& out) {
   const size_t before = out.size();
   CACHET_TRY(flight_.write(mtu_, sealer, out, max_record_payload_));
+  largest_datagram_ = 0;
   for (size_t i = before; i < out.size(); ++i) {
     ++stats_.datagrams_sent;
     stats_.bytes_sent += out[i].size();
+    largest_datagram_ = std::max(largest_datagram_, static_cast<uint16_t>(std::min(out[i].size(), kMaxMtu)));
   }
   last_transmit_ = now;
   ++flight_transmissions_;
@@ -118,6 +134,7 @@ Result<void> HandshakeTransport::handle_timeout(Instant now, record::RecordSeale
     return Error(ErrorCode::kWrongState, "handshake timed out");
   }
   ++stats_.retransmissions;
+  back_off_mtu();
   return transmit(now, sealer, out);
 }
 

@@ -30,6 +30,7 @@ struct TransportStats {
   uint64_t fragments_received = 0;
   uint64_t fragments_dropped = 0;  // malformed, inconsistent, beyond window, over cap
   uint64_t old_fragments = 0;      // of already-delivered messages (peer retransmissions)
+  uint64_t mtu_reductions = 0;     // PMTU back-off steps (RFC 6347 §4.1.1.1)
 };
 
 class HandshakeTransport {
@@ -37,11 +38,27 @@ class HandshakeTransport {
   // Smallest MTU accepted (IPv4's minimum reassembly size, RFC 791).
   static constexpr size_t kMinMtu = 256;
   static constexpr size_t kDefaultMtu = 1400;
+  static constexpr size_t kMaxMtu = 65535;
+  // RFC 6347 §4.1.1.1: "If repeated retransmissions do not result in a
+  // response, and the PMTU is unknown, subsequent retransmissions SHOULD back
+  // off to a smaller record size, fragmenting the handshake message as
+  // appropriate." After kBackoffAfterTransmissions unanswered transmissions of
+  // a flight, each timer-driven retransmission steps the MTU down to the next
+  // rung below the largest datagram the flight used: 1200 (an IPv6 path's
+  // 1280 minimum less IPv6/UDP headers and room for a tunnel), then 548 (the
+  // 576-byte IPv4 datagram every host accepts, RFC 791, less IPv4/UDP).
+  static constexpr size_t kBackoffAfterTransmissions = 2;
+  static constexpr size_t kFallbackMtus[] = {1200, 548};
 
   explicit HandshakeTransport(RetransmitPolicy policy = {}, size_t mtu = kDefaultMtu);
 
+  // Sets the MTU (and undoes any back-off).
   Result<void> set_mtu(size_t mtu);
+  // The MTU in use: the configured one, or lower after PMTU back-off.
   size_t mtu() const noexcept { return mtu_; }
+  size_t configured_mtu() const noexcept { return configured_mtu_; }
+  // PMTU back-off on unanswered retransmissions (default on).
+  void set_mtu_backoff(bool enabled) noexcept { mtu_backoff_ = enabled; }
   // RFC 8449: keep every handshake record within the peer's record size
   // limit. The RFC exempts unprotected records, but some peers (GnuTLS 3.7)
   // drop larger ones, and smaller records are always allowed.
@@ -104,13 +121,17 @@ class HandshakeTransport {
 
  private:
   Result<void> transmit(Instant now, record::RecordSealer& sealer, std::vector<Bytes>& out);
+  void back_off_mtu() noexcept;
 
   Reassembler reassembler_;
   Flight flight_;
   RetransmitTimer timer_;
-  size_t mtu_;
   size_t max_record_payload_ = record::kMaxPlaintextSize;
+  uint16_t mtu_;
+  uint16_t configured_mtu_;
+  uint16_t largest_datagram_ = 0;  // of the last transmission
   uint16_t send_seq_ = 0;
+  bool mtu_backoff_ = true;
   bool flight_sent_ = false;
   bool peer_retransmitted_ = false;
   bool timed_out_ = false;

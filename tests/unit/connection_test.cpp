@@ -236,6 +236,54 @@ BOOST_AUTO_TEST_CASE(lossy_network_200_seeds) {
   }
 }
 
+// RFC 6347 §4.1.1.1: a path narrower than the configured 1400-byte MTU drops
+// every large handshake datagram; after two unanswered transmissions each
+// side steps down (1200, then 548) and the handshake gets through, both
+// flights carrying a 2048-bit RSA chain. Application data then fits the
+// lowered MTU. Without back-off, or on a path below the last rung, the
+// handshake ends in a clear timeout.
+BOOST_AUTO_TEST_CASE(pmtu_backoff_gets_the_handshake_through_a_narrower_path) {
+  const std::string suite = "ECDHE-RSA-AES128-GCM-SHA256";
+  auto client = cert_client("rsa2048", suite, true);
+  auto server = cert_server("rsa2048", suite, ClientAuth::kRequire);
+  for (const size_t path : {1300u, 1000u, 600u}) {
+    BOOST_TEST_CONTEXT("path MTU " << path) {
+      test::Link link(client, server, 1, netsim::Impairments{.mtu = path});
+      BOOST_TEST_REQUIRE(link.handshake());
+      BOOST_TEST(link.net.stats().too_big > 0u);
+      for (Connection* c : {link.client.get(), link.server.get()}) {
+        BOOST_TEST(c->stats().mtu_reductions >= 1u);
+        BOOST_TEST(c->mtu() <= path);
+        BOOST_TEST(c->mtu() >= 548u);
+      }
+      const std::vector<uint8_t> data(link.server->max_write_size(), 0x5a);
+      BOOST_TEST_REQUIRE(link.server->write(data).ok());
+      link.settle();
+      auto got = link.client->read();
+      BOOST_TEST_REQUIRE(got.has_value());
+      BOOST_TEST(*got == data);
+      // set_mtu() undoes the back-off.
+      BOOST_TEST(link.client->set_mtu(1400).ok());
+      BOOST_TEST(link.client->mtu() == 1400u);
+    }
+  }
+  // Off: every retransmission is as large as the first, and none arrives.
+  ContextBuilder fixed(Role::kClient);
+  fixed.ca_file(test::pki("rsa2048/root.pem")).cipher_suites(suite).mtu_backoff(false);
+  fixed.certificate_file(test::pki("rsa2048/client-chain.pem")).private_key_file(test::pki("rsa2048/client.key"));
+  auto fixed_client = fixed.build();
+  BOOST_TEST_REQUIRE(fixed_client.ok());
+  test::Link off(*fixed_client, server, 1, netsim::Impairments{.mtu = 1000});
+  BOOST_TEST(!off.handshake());
+  BOOST_TEST(off.client->stats().mtu_reductions == 0u);
+  BOOST_TEST(!off.client->is_established());
+  // Below the last rung: a clear timeout, not a hang.
+  test::Link narrow(client, server, 1, netsim::Impairments{.mtu = 400});
+  BOOST_TEST(!narrow.handshake());
+  BOOST_TEST((narrow.client->state() == ConnectionState::kFailed || narrow.server->state() == ConnectionState::kFailed));
+  BOOST_TEST(std::string(narrow.client->error().what()).find("timed out") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(close_notify) {
   test::Link link(psk_client("PSK-AES128-GCM-SHA256"), psk_server("PSK-AES128-GCM-SHA256"));
   BOOST_TEST_REQUIRE(link.handshake());
