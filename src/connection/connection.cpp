@@ -7,6 +7,7 @@
 #include "base/random.hpp"
 #include "base/clock.hpp"
 #include "crypto/hash.hpp"
+#include "connection/limits.hpp"
 #include "connection/buffer_ring.hpp"
 #include "connection/context_impl.hpp"
 #include "handshake/handshake12.hpp"
@@ -22,15 +23,8 @@ namespace cachet {
 using handshake::AlertDescription;
 using record::ContentType;
 
-namespace {
-
-// Application records received but not yet read; beyond this the oldest is
-// dropped (datagram semantics) rather than growing without bound.
-constexpr size_t kMaxQueuedRecords = 256;
-// Datagrams waiting for poll_transmit.
-constexpr size_t kMaxQueuedDatagrams = 512;
-
-}  // namespace
+using limits::kMaxQueuedDatagrams;
+using limits::kMaxQueuedRecords;
 
 struct Connection::Impl : record::RecordSink {
   std::shared_ptr<const Context> context;
@@ -62,7 +56,9 @@ struct Connection::Impl : record::RecordSink {
   Impl(std::shared_ptr<const Context> ctx)
       : context(std::move(ctx)),
         cfg(context->impl()),
-        transport(retransmit_policy(cfg), cfg.mtu) {}
+        transport(retransmit_policy(cfg), cfg.mtu) {
+    transport.set_mtu_backoff(cfg.mtu_backoff);
+  }
 
   // RFC 9147 §5.8.2: 1 s initial timer, or 400 ms for DTLS-SRTP, unless the
   // application chose one.
@@ -786,12 +782,14 @@ std::optional<uint16_t> Connection::peer_record_size_limit() const noexcept {
 
 size_t Connection::mtu() const noexcept { return impl_->transport.mtu(); }
 Result<void> Connection::set_mtu(size_t mtu) { return impl_->transport.set_mtu(mtu); }
+void Connection::set_mtu_backoff(bool enabled) noexcept { impl_->transport.set_mtu_backoff(enabled); }
 
 ConnectionStats Connection::stats() const noexcept {
   ConnectionStats s = impl_->stats;
   s.records_dropped += impl_->records.stats().total_dropped();
   s.retransmissions = impl_->transport.stats().retransmissions;
   s.flights_sent = impl_->transport.stats().flights_sent;
+  s.mtu_reductions = impl_->transport.stats().mtu_reductions;
   return s;
 }
 

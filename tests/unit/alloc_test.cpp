@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "heap_in_use.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -243,10 +244,10 @@ BOOST_AUTO_TEST_CASE(idle_connections_hold_no_expanded_keys) {
   BOOST_TEST(counted() >= 4u);
   for (int i = 0; i < 4; ++i) BOOST_REQUIRE(one_each_way());
   BOOST_TEST(counted() == 0u);  // steady state
-  const size_t before = mallinfo2().uordblks;
+  const long long before = test::heap_in_use();
   p.client->release_idle_memory();
   p.server->release_idle_memory();
-  const size_t after = mallinfo2().uordblks;
+  const long long after = test::heap_in_use();
   BOOST_TEST_MESSAGE("release_idle_memory: " << before << " -> " << after << " bytes in use");
   BOOST_TEST(after + 4 * 800 <= before);
   BOOST_TEST(counted() >= 4u);  // rebuilt on demand, records intact
