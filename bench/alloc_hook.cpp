@@ -5,8 +5,21 @@
 // process (libcachet, libssl, libgnutls, nettle, the C++ runtime) passes
 // through. Counting is off by default (one predictable branch); when on,
 // live bytes (malloc_usable_size) and their peak are kept. Only the heap
-// rows turn it on, and they run single-threaded.
+// rows turn it on, and they run single-threaded. Under AddressSanitizer
+// (--enable-sanitizers) ASan owns malloc, so its allocation hooks count
+// instead (the figures then describe ASan's allocator, not glibc's).
 #include <malloc.h>
+#include <cstddef>
+#if defined(__SANITIZE_ADDRESS__)
+// AddressSanitizer's allocator interface (declared here: GCC ships the
+// runtime without <sanitizer/allocator_interface.h>).
+extern "C" {
+size_t __sanitizer_get_current_allocated_bytes(void);
+size_t __sanitizer_get_allocated_size(const volatile void* p);
+int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void*, size_t),
+                                              void (*free_hook)(const volatile void*));
+}
+#endif
 #include <time.h>
 
 #include <atomic>
@@ -16,6 +29,7 @@
 
 #include "bench.hpp"
 
+#if !defined(__SANITIZE_ADDRESS__)
 extern "C" {
 void* __libc_malloc(size_t);
 void __libc_free(void*);
@@ -26,28 +40,46 @@ void* __libc_valloc(size_t);
 void* __libc_pvalloc(size_t);
 }
 
+#endif
+
 namespace {
 
 std::atomic<bool> g_on{false};
 std::atomic<long long> g_live{0};
 std::atomic<long long> g_peak{0};
 
-inline void added(void* p) {
+inline size_t usable_size(const void* p) {
+#if defined(__SANITIZE_ADDRESS__)
+  return __sanitizer_get_allocated_size(p);
+#else
+  return malloc_usable_size(const_cast<void*>(p));
+#endif
+}
+
+inline void added(const void* p) {
   if (p == nullptr || !g_on.load(std::memory_order_relaxed)) return;
-  const long long now = g_live.fetch_add(static_cast<long long>(malloc_usable_size(p)), std::memory_order_relaxed) +
-                        static_cast<long long>(malloc_usable_size(p));
+  const auto size = static_cast<long long>(usable_size(p));
+  const long long now = g_live.fetch_add(size, std::memory_order_relaxed) + size;
   long long peak = g_peak.load(std::memory_order_relaxed);
   while (now > peak && !g_peak.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
   }
 }
 
-inline void removed(void* p) {
+inline void removed(const void* p) {
   if (p == nullptr || !g_on.load(std::memory_order_relaxed)) return;
-  g_live.fetch_sub(static_cast<long long>(malloc_usable_size(p)), std::memory_order_relaxed);
+  g_live.fetch_sub(static_cast<long long>(usable_size(p)), std::memory_order_relaxed);
 }
+
+#if defined(__SANITIZE_ADDRESS__)
+// AddressSanitizer owns malloc: its hooks see every allocation instead.
+void on_malloc(const volatile void* p, size_t) { added(const_cast<const void*>(p)); }
+void on_free(const volatile void* p) { removed(const_cast<const void*>(p)); }
+const int g_hooks_installed = __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
+#endif
 
 }  // namespace
 
+#if !defined(__SANITIZE_ADDRESS__)
 extern "C" {
 
 void* malloc(size_t n) {
@@ -111,6 +143,7 @@ void* pvalloc(size_t n) {
 }
 
 }  // extern "C"
+#endif  // !__SANITIZE_ADDRESS__
 
 namespace bench {
 
@@ -135,8 +168,12 @@ void reset() {
 long long live() { return g_live.load(std::memory_order_relaxed); }
 long long peak() { return g_peak.load(std::memory_order_relaxed); }
 long long in_use() {
+#if defined(__SANITIZE_ADDRESS__)
+  return static_cast<long long>(__sanitizer_get_current_allocated_bytes());
+#else
   const struct mallinfo2 m = mallinfo2();
   return static_cast<long long>(m.uordblks + m.hblkhd);
+#endif
 }
 }  // namespace heap
 

@@ -126,7 +126,7 @@ run_test() {  # run_test LABEL DIR NAME HOW FLAGS...
   local flags=("$@")
   local src="$top/tests/compat/$name.c"
   local exe="$dir/$name"
-  if ! gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread "${flags[@]}" -I"$top/compat/include" -I"$here" \
+  if ! gcc ${CACHET_SAN_CFLAGS-} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread "${flags[@]}" -I"$top/compat/include" -I"$here" \
          -DEXPECT_CACHET_VERSION="\"$version\"" "$src" -L"$dir" -l:libcrypto.so.3 -Wl,-rpath,"$dir" -o "$exe" > "$exe.log" 2>&1; then
     case_line FAIL "[$label] $name compiles against compat/include"
     sed 's/^/    /' "$exe.log" | head -30
@@ -155,7 +155,7 @@ run_test() {  # run_test LABEL DIR NAME HOW FLAGS...
     mkdir -p "$build/real"
     local extra=()
     [ "$name" = crypto_err ] && extra=(-DWITH_REAL_LIBSSL -lssl)
-    if ! gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread -I"$here" "$src" "${extra[@]}" -lcrypto \
+    if ! gcc ${CACHET_SAN_CFLAGS-} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread -I"$here" "$src" "${extra[@]}" -lcrypto \
            -o "$real" > "$real.log" 2>&1; then
       case_line FAIL "[$label] $name builds against the system's OpenSSL"
       sed 's/^/    /' "$real.log" | head -20
@@ -173,7 +173,7 @@ run_test() {  # run_test LABEL DIR NAME HOW FLAGS...
 
 have_real=0
 if [ -f /usr/include/openssl/ssl.h ] && echo 'int main(void){return 0;}' \
-     | gcc -x c - -lssl -lcrypto -o "$build/probe" > /dev/null 2>&1; then
+     | gcc ${CACHET_SAN_CFLAGS-} -x c - -lssl -lcrypto -o "$build/probe" > /dev/null 2>&1; then
   have_real=1
 else
   echo "note: no system OpenSSL 3.0 (libssl-dev): the comparison steps are skipped"

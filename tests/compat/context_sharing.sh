@@ -14,8 +14,8 @@
 #   H  the client's verify depth set twice               2 (client)
 . "$(dirname "$0")/lib.sh"
 src=$top/tests/compat/context_sharing.c
-gcc -std=gnu11 -Wall -Wextra -Werror -o "$work/real" "$src" -lssl -lcrypto >"$work/build.log" 2>&1 &&
-  gcc -std=gnu11 -Wall -Wextra -Werror -I"$top/compat/include" -o "$work/relinked" "$src" -L"$shim" -lssl -lcrypto \
+gcc ${CACHET_SAN_CFLAGS-} -std=gnu11 -Wall -Wextra -Werror -o "$work/real" "$src" -lssl -lcrypto >"$work/build.log" 2>&1 &&
+  gcc ${CACHET_SAN_CFLAGS-} -std=gnu11 -Wall -Wextra -Werror -I"$top/compat/include" -o "$work/relinked" "$src" -L"$shim" -lssl -lcrypto \
     -Wl,-rpath,"$shim:$build/.libs" >>"$work/build.log" 2>&1
 result "compat-context-sharing/builds-against-openssl-and-cachet" $? "$work/build.log"
 timeout 30 "$work/real" "$top/tests/pki" 2>/dev/null | grep -v '^#' >"$work/real.out"

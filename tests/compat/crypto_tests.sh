@@ -19,7 +19,7 @@ comparable() { sed -e '/\[varies\]/d' -e '/^-- .*\[differs from OpenSSL/,/^CASE 
 run() {  # run NAME HOW(diff|both|solo)
   local name=$1 how=$2 src=$here/$1.c
   mkdir -p "$work/cachet" "$work/real"
-  if ! gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-deprecated-declarations -pthread -I"$top/compat/include" \
+  if ! gcc ${CACHET_SAN_CFLAGS-} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-deprecated-declarations -pthread -I"$top/compat/include" \
       -I"$here" -DEXPECT_CACHET_VERSION="\"$version\"" "$src" -o "$work/cachet/$name" -L"$shim" -lcrypto \
       -Wl,-rpath,"$shim:$build/.libs" >"$work/$name.log" 2>&1; then
     case_line FAIL "compat-crypto/$name compiles against compat/include"; head -20 "$work/$name.log"; return
@@ -34,7 +34,7 @@ run() {  # run NAME HOW(diff|both|solo)
   [ "$how" = solo ] && return
   local extra=()
   [ "$name" = crypto_err ] && extra=(-DWITH_REAL_LIBSSL -lssl)
-  if ! gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-deprecated-declarations -pthread -I"$here" "$src" \
+  if ! gcc ${CACHET_SAN_CFLAGS-} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-deprecated-declarations -pthread -I"$here" "$src" \
       "${extra[@]}" -lcrypto -o "$work/real/$name" >"$work/$name.real.log" 2>&1; then
     case_line FAIL "compat-crypto/$name builds against OpenSSL 3.0"; head -20 "$work/$name.real.log"; return
   fi

@@ -38,7 +38,7 @@ SRTP_LABEL=EXTRACTOR-dtls_srtp
 build_all() {  # build_all FLAVOUR COMPILER-ARGS...
   local flavour=$1 p rc=0; shift
   for p in server client; do
-    gcc $CFLAGS -o "$work/$flavour-$p" "$top/examples/dtls_echo_$p.c" "$@" >>"$work/$flavour.build.log" 2>&1 || rc=1
+    gcc ${CACHET_SAN_CFLAGS-} $CFLAGS -o "$work/$flavour-$p" "$top/examples/dtls_echo_$p.c" "$@" >>"$work/$flavour.build.log" 2>&1 || rc=1
   done
   return $rc
 }

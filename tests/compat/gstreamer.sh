@@ -58,7 +58,12 @@ side() {
   local name=$1 libdir=$2 client=$3 lport=$4 pport=$5 ssrc=$6 pssrc=$7
   local srtp="application/x-srtp,media=(string)audio,clock-rate=(int)8000,encoding-name=(string)PCMA,payload=(int)8,ssrc=(uint)$pssrc"
   local rtp="application/x-rtp,media=(string)audio,clock-rate=(int)8000,encoding-name=(string)PCMA,payload=(int)8,ssrc=(uint)$ssrc"
-  env ${libdir:+LD_LIBRARY_PATH=$libdir} gst-launch-1.0 -v \
+  # A sanitizer build's shim needs its runtime loaded first in this
+  # uninstrumented program (GStreamer's own leaks are not ours to report).
+  local san=()
+  [ -n "$libdir" ] && [ -n "${CACHET_SAN_PRELOAD-}" ] &&
+    san=(LD_PRELOAD="$CACHET_SAN_PRELOAD" ASAN_OPTIONS=detect_leaks=0)
+  env ${libdir:+LD_LIBRARY_PATH=$libdir} "${san[@]}" gst-launch-1.0 -v \
     udpsrc address=127.0.0.1 port="$lport" ! "$srtp" ! dtlssrtpdec connection-id="$name" ! fakesink silent=false num-buffers=50 \
     dtlssrtpenc name=enc connection-id="$name" is-client="$client" ! udpsink host=127.0.0.1 port="$pport" sync=false async=false \
     audiotestsrc is-live=true num-buffers=400 ! audio/x-raw,rate=8000,channels=1 ! alawenc ! rtppcmapay ! "$rtp" ! enc.rtp_sink_0 \

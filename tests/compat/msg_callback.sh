@@ -4,8 +4,8 @@
 # drop-in: the messages each side reports must be the same.
 . "$(dirname "$0")/lib.sh"
 src=$top/tests/compat/msg_callback.c
-gcc -std=gnu11 -Wall -Wextra -Werror -o "$work/real" "$src" -lssl -lcrypto >"$work/build.log" 2>&1 &&
-  gcc -std=gnu11 -Wall -Wextra -Werror -I"$top/compat/include" -o "$work/relinked" "$src" -L"$shim" -lssl -lcrypto \
+gcc ${CACHET_SAN_CFLAGS-} -std=gnu11 -Wall -Wextra -Werror -o "$work/real" "$src" -lssl -lcrypto >"$work/build.log" 2>&1 &&
+  gcc ${CACHET_SAN_CFLAGS-} -std=gnu11 -Wall -Wextra -Werror -I"$top/compat/include" -o "$work/relinked" "$src" -L"$shim" -lssl -lcrypto \
     -Wl,-rpath,"$shim:$build/.libs" >>"$work/build.log" 2>&1
 result "compat-msg-callback/builds-against-openssl-and-cachet" $? "$work/build.log"
 timeout 30 "$work/real" "$top/tests/pki/p256" >"$work/real.out" 2>&1

@@ -62,7 +62,7 @@ grep -q "libssl.so.3 => $pcdir/libssl.so.3" "$work/ldd" && grep -q "libcrypto.so
   ! grep -q "/usr/lib.*lib\(ssl\|crypto\)\.so" "$work/ldd"
 result "compat-pkgconfig/rpath-maps-cachet-only" $? "$work/ldd"
 
-gcc -std=gnu11 -o "$work/real" dtls_scenarios.c -lssl -lcrypto >"$work/real.log" 2>&1 &&
+gcc ${CACHET_SAN_CFLAGS-} -std=gnu11 -o "$work/real" dtls_scenarios.c -lssl -lcrypto >"$work/real.log" 2>&1 &&
   "$work/real" "$top/tests/pki" 2>&1 | grep -v '^#' >"$work/real.out"
 timeout 60 ./dtls_scenarios "$top/tests/pki" 2>&1 | grep -v '^#' >"$work/cachet.out"
 [ "$(tail -1 "$work/cachet.out")" = end ] && diff -u "$work/real.out" "$work/cachet.out" >"$work/diff"

@@ -7,9 +7,9 @@
 # and the outputs compared line by line (lines starting "#" may differ).
 . "$(dirname "$0")/lib.sh"
 src=$top/tests/compat/dtls_scenarios.c
-gcc -std=gnu11 -Wall -Wextra -Werror -o "$work/real" "$src" -lssl -lcrypto >"$work/real.log" 2>&1
+gcc ${CACHET_SAN_CFLAGS-} -std=gnu11 -Wall -Wextra -Werror -o "$work/real" "$src" -lssl -lcrypto >"$work/real.log" 2>&1
 result "compat-scenarios/builds-against-openssl-3.0" $? "$work/real.log"
-gcc -std=gnu11 -Wall -Wextra -Werror -I"$top/compat/include" -o "$work/relinked" "$src" -L"$shim" -lssl -lcrypto \
+gcc ${CACHET_SAN_CFLAGS-} -std=gnu11 -Wall -Wextra -Werror -I"$top/compat/include" -o "$work/relinked" "$src" -L"$shim" -lssl -lcrypto \
   -Wl,-rpath,"$shim:$build/.libs" >"$work/relinked.log" 2>&1
 result "compat-scenarios/builds-against-cachet-headers-and-libraries" $? "$work/relinked.log"
 

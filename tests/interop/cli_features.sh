@@ -389,14 +389,16 @@ cid_case() {  # NAME [cid args]
   local name=$1; shift
   local port; port=$(next_port)
   local json=(); [ $# -eq 0 ] && json=(--json)
-  timeout 30 "$CACHET" server --listen 127.0.0.1:"$port" "${SERVER_CERT[@]}" --echo "${json[@]}" "$@" \
+  timeout 45 "$CACHET" server --listen 127.0.0.1:"$port" "${SERVER_CERT[@]}" --echo "${json[@]}" "$@" \
     >"$WORK/$name.server.out" 2>"$WORK/$name.server" &
   SERVER_PID=$!
   wait_udp "$port"
-  (for i in 1 2 3 4 5; do echo "line $i"; sleep 0.3; done) | timeout 15 "$CACHET" client 127.0.0.1:"$port" "${CA[@]}" \
+  # Lines far enough apart that each echo is back before the next line (and
+  # the rebinding before line 3) also in a sanitizer build on a loaded machine.
+  (sleep 1; for i in 1 2 3 4 5; do echo "line $i"; sleep 0.6; done) | timeout 30 "$CACHET" client 127.0.0.1:"$port" "${CA[@]}" \
     --rebind-after 2 --wait 0.5 --json "$@" >"$WORK/$name.client" 2>"$WORK/$name.client.err"
   CLIENT_RC=$?
-  sleep 0.2
+  sleep 0.5
   stop_server
   # "cachet: rebound after 2 lines: OLD -> NEW"
   REBOUND=$(sed -n 's/^cachet: rebound after 2 lines: //p' "$WORK/$name.client.err")
