@@ -53,6 +53,8 @@ struct ProxyOptions {
   bool json = false;
   bool log_sizes = false;
   std::optional<double> duration_s;
+  // --blackout PERIOD:LENGTH; period zero: none.
+  Duration blackout_period{0}, blackout_length{0};
 };
 
 const char* kProxyHelp =
@@ -65,6 +67,11 @@ const char* kProxyHelp =
     "  --delay MS      one-way delay in milliseconds\n"
     "  --jitter MS     extra uniform delay in [0, MS)\n"
     "  --mtu N         drop datagrams larger than N bytes\n"
+    "  --blackout PERIOD_MS:LENGTH_MS\n"
+    "                  periodic outage: time is cut into PERIOD ms periods from the\n"
+    "                  proxy's start, and everything received (either way) in the\n"
+    "                  first LENGTH ms of each period is lost, so the first outage\n"
+    "                  begins at start (0 < LENGTH < PERIOD; counted as blacked_out)\n"
     "  --seed N        seed of the impairment draws (default 1)\n"
     "  --duration S    stop after S seconds (default: until SIGINT/SIGTERM)\n"
     "  --json          print the final statistics as JSON\n"
@@ -104,6 +111,18 @@ Duration parse_millis(const std::string& option, const std::string& text) {
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(parse_number(option, text)));
 }
 
+// "PERIOD_MS:LENGTH_MS", both positive, LENGTH < PERIOD.
+void parse_blackout(const std::string& option, const std::string& text, ProxyOptions& o) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos) die(option + " wants PERIOD_MS:LENGTH_MS, not '" + text + "'");
+  o.blackout_period = parse_millis(option, text.substr(0, colon));
+  o.blackout_length = parse_millis(option, text.substr(colon + 1));
+  if (o.blackout_period.count() <= 0 || o.blackout_length.count() <= 0)
+    die(option + " wants a positive PERIOD_MS and LENGTH_MS, not '" + text + "'");
+  if (o.blackout_length >= o.blackout_period)
+    die(option + " wants LENGTH_MS shorter than PERIOD_MS (else the link is always down), not '" + text + "'");
+}
+
 ProxyOptions parse_proxy_options(int argc, char** argv) {
   ProxyOptions o;
   netsim::Impairments& imp = o.impairments;
@@ -128,6 +147,7 @@ ProxyOptions parse_proxy_options(int argc, char** argv) {
       imp.mtu = parse_unsigned(a, value());
       if (imp.mtu == 0) die("--mtu wants a positive size");
     }
+    else if (a == "--blackout") parse_blackout(a, value(), o);
     else if (a == "--seed") o.seed = parse_unsigned(a, value());
     else if (a == "--duration") o.duration_s = parse_number(a, value());
     else if (a == "--json") o.json = true;
@@ -205,6 +225,8 @@ class Proxy {
   void read_clients();
   void read_server(uint32_t id);
   std::optional<uint32_t> client_for(const Endpoint& peer, Instant now);
+  void impair(uint32_t id, uint16_t direction, ssize_t length, Instant now);
+  void schedule_blackout(Instant now);
   void forward_due();
   void expire_idle(Instant now);
 
@@ -217,6 +239,8 @@ class Proxy {
   uint32_t next_id_ = 1;
   ProxyStats stats_;
   std::vector<uint8_t> buffer_;
+  Instant started_;                  // listening since: --blackout periods count from here
+  int64_t blackout_scheduled_ = -1;   // the period whose outage netsim holds
 };
 
 void Proxy::open() {
@@ -229,6 +253,7 @@ void Proxy::open() {
   }
   std::fprintf(stderr, "cachet proxy: listening on %s, forwarding to %s (seed %llu)\n", options_.listen.c_str(),
                options_.to.c_str(), static_cast<unsigned long long>(options_.seed));
+  started_ = Instant::now();
 }
 
 std::optional<uint32_t> Proxy::client_for(const Endpoint& peer, Instant now) {
@@ -263,7 +288,7 @@ void Proxy::read_clients() {
       continue;
     }
     clients_[*id].last_active = now;
-    network_.send({*id, 0}, {*id, kToServer}, Bytes(buffer_.begin(), buffer_.begin() + r), now);
+    impair(*id, kToServer, r, now);
   }
 }
 
@@ -276,8 +301,27 @@ void Proxy::read_server(uint32_t id) {
     ++stats_.from_server;
     const Instant now = Instant::now();
     it->second.last_active = now;
-    network_.send({id, 0}, {id, kToClient}, Bytes(buffer_.begin(), buffer_.begin() + r), now);
+    impair(id, kToClient, r, now);
   }
+}
+
+// The datagram in buffer_ into the impairments, towards `direction`.
+void Proxy::impair(uint32_t id, uint16_t direction, ssize_t length, Instant now) {
+  schedule_blackout(now);
+  network_.send({id, 0}, {id, direction}, Bytes(buffer_.begin(), buffer_.begin() + length), now);
+}
+
+// netsim drops what is sent inside its blackout intervals; a periodic outage
+// is kept there as the one interval of the current period.
+void Proxy::schedule_blackout(Instant now) {
+  if (options_.blackout_period.count() == 0) return;
+  const int64_t period = (now - started_) / options_.blackout_period;
+  if (period == blackout_scheduled_) return;
+  const Instant start = started_ + options_.blackout_period * period;
+  netsim::Impairments imp = network_.impairments();
+  imp.blackouts = {{start, start + options_.blackout_length}};
+  network_.set_impairments(std::move(imp));
+  blackout_scheduled_ = period;
 }
 
 void Proxy::forward_due() {
@@ -358,7 +402,8 @@ void Proxy::report() const {
       {"clients", next_id_ - 1},        {"from_clients", stats_.from_clients}, {"to_server", stats_.to_server},
       {"from_server", stats_.from_server}, {"to_clients", stats_.to_clients}, {"lost", n.lost},
       {"duplicated", n.duplicated},      {"reordered", n.reordered},          {"corrupted", n.corrupted},
-      {"too_big", n.too_big},            {"refused", stats_.refused},         {"unroutable", stats_.unroutable},
+      {"too_big", n.too_big},            {"blacked_out", n.blacked_out},      {"refused", stats_.refused},
+      {"unroutable", stats_.unroutable},
   };
   std::string line = options_.json ? "{" : "cachet proxy: stats";
   for (size_t i = 0; i < fields.size(); ++i) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `cachet proxy` on 127.0.0.1: DTLS handshakes and data through its seeded
-# impairments (loss, MTU), with the cachet client and openssl s_client against
-# the cachet server, and the statistics line the proxy prints on SIGINT.
+# impairments (loss, MTU, blackouts), with the cachet client and openssl
+# s_client against the cachet server, and the statistics line the proxy prints
+# on SIGINT.
 # Each case prints "CASE PASS: name" or "CASE FAIL: name".
 set -u
 top=${CACHET_TOP_SRCDIR:?}
@@ -113,6 +114,32 @@ stop_server
 [ $rc -eq 0 ] && grep -q "ping mtu576" "$WORK/mtu576.client" && [ "$(stat_of mtu576 too_big)" -eq 0 ]
 result "proxy/mtu-576-completes" $? "$WORK/mtu576.client" "$WORK/mtu576.proxy"
 echo "    (case 3: $((SECONDS - t0)) s)"
+
+# --- 5. periodic blackouts: dark for the first 800 ms of every 1300 ms -----------------
+# The client starts inside the first outage (it begins when the proxy starts
+# listening), so its first ClientHello is lost; its 1 s retransmission lands in
+# the light, and pings lost to later outages are sent again by feed.
+sport=$(next_port); pport=$(next_port)
+start_cachet_server blackout "$sport" "${SERVER_CERT[@]}"
+start_proxy blackout "$pport" "$sport" --blackout 1300:800 --seed 5
+t0=$SECONDS
+feed "$WORK/blackout.client" blackout | timeout 25 "$CACHET" client 127.0.0.1:"$pport" "${CLIENT_TRUST[@]}" \
+  --timeout 20 >"$WORK/blackout.client" 2>&1
+rc=$?
+stop_proxy
+stop_server
+dark=$(stat_of blackout blacked_out)
+[ $rc -eq 0 ] && grep -q "ping blackout" "$WORK/blackout.client" && [ -n "$dark" ] && [ "$dark" -gt 0 ]
+result "proxy/blackout-drops-and-completes" $? "$WORK/blackout.client" "$WORK/blackout.proxy" "$WORK/blackout.server"
+echo "    (case 5: $((SECONDS - t0)) s, blacked_out=$dark)"
+
+# --blackout LENGTH must be shorter than PERIOD, both positive.
+bad=0
+for arg in 500:500 0:100 100:0 500 x:1; do
+  "$CACHET" proxy --listen 127.0.0.1:0 --to 127.0.0.1:9 --blackout "$arg" --duration 1 2>"$WORK/badarg.proxy"
+  [ $? -eq 1 ] && grep -q -- "--blackout wants" "$WORK/badarg.proxy" || { bad=1; echo "    --blackout $arg accepted"; }
+done
+result "proxy/blackout-argument-checked" $bad "$WORK/badarg.proxy"
 
 echo "proxy test: $failures failed"
 [ $failures -eq 0 ]
