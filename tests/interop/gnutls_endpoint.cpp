@@ -375,7 +375,12 @@ class GnutlsEndpoint final : public Endpoint {
   void drive() {
     if (!established_) {
       handshake_started_ = true;
-      const int r = gnutls_handshake(session_);
+      int r = gnutls_handshake(session_);
+      // As in read_records: go on while queued datagrams are being consumed.
+      for (size_t queued = in_.size(); r == GNUTLS_E_AGAIN && !in_.empty() && in_.size() < queued;) {
+        queued = in_.size();
+        r = gnutls_handshake(session_);
+      }
       if (r == GNUTLS_E_SUCCESS) {
         established_ = true;
       } else if (gnutls_error_is_fatal(r)) {
@@ -395,10 +400,18 @@ class GnutlsEndpoint final : public Endpoint {
 
   void read_records() {
     uint8_t buffer[1 << 15];
+    size_t queued = in_.size() + 1;
     for (;;) {
       const ssize_t n = gnutls_record_recv(session_, buffer, sizeof buffer);
       if (n > 0) {
         received_.emplace_back(buffer, buffer + n);
+        continue;
+      }
+      // GNUTLS_E_AGAIN also follows a discarded record (a duplicate, say)
+      // while datagrams are still queued: read on until the queue is empty,
+      // or the rest would wait for the next datagram to arrive.
+      if ((n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) && !in_.empty() && in_.size() < queued) {
+        queued = in_.size();
         continue;
       }
       if (n == 0 || n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) return;  // 0: close_notify

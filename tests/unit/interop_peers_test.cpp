@@ -320,10 +320,9 @@ BOOST_AUTO_TEST_CASE(lossy_network) {
         EndpointConfig client = client_config("ECDHE-ECDSA-AES128-GCM-SHA256");
         EndpointConfig server = server_config("ECDHE-ECDSA-AES128-GCM-SHA256");
         client.initial_timeout = server.initial_timeout = 30ms;
-        // The limit is the retransmission budget (30 ms doubling, ~30 s): a
-        // peer that ignores some retransmissions (GnuTLS answering a client's
-        // repeated final flight) can take 8 s at 20% loss, and a sanitizer
-        // build on a loaded machine is slower still.
+        // The limit is the retransmission budget (30 ms doubling, ~30 s), so
+        // a sanitizer build on a loaded machine still fits; every pairing's
+        // max is printed below (about 0.5-1.5 s here).
         const Session s = connect(pairing, client, server, impairments, seed, 30s);
         check_completed(s);
         lost += s.stats.lost;
