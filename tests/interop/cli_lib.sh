@@ -1,11 +1,11 @@
 # Shared helpers for the command-line interop tests and scripts/demo.
 # Needs: CACHET (path to the cachet binary), PKI (tests/pki), WORK (temp dir).
 
-next_port() {  # a free UDP port on 127.0.0.1
+next_port() {  # a UDP port on 127.0.0.1 no socket uses (bound or connected: -a)
   local p
   while :; do
     p=$(( 20000 + RANDOM % 30000 ))
-    ss -Hlun "sport = :$p" | grep -q . || { echo "$p"; return; }
+    ss -Huan "sport = :$p" | grep -q . || { echo "$p"; return; }
   done
 }
 
