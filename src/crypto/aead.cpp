@@ -296,8 +296,19 @@ class GnuTlsGcm final : public Aead::Impl {
     int rc;
     {
       const Lock lock(*this);
-      rc = gnutls_aead_cipher_encryptv2(handle_, nonce.data(), nonce.size(), &ad,
-                                        count(aad), &data, count(in_out), tag.data(), &produced);
+      if (contiguous(in_out, tag)) {
+        // The record layout (ciphertext then tag): the one-buffer call, in
+        // place. It runs GnuTLS's fused AEAD routine once, where *v2 drives
+        // set-IV, auth, encrypt and tag through an iovec iterator; measured
+        // ~20% faster at 1200 bytes (bench/README.md, "AES-GCM and its floor").
+        produced = in_out.size() + tag.size();
+        rc = gnutls_aead_cipher_encrypt(handle_, nonce.data(), nonce.size(), aad.data(), aad.size(),
+                                        tag.size(), in_out.data(), in_out.size(), in_out.data(), &produced);
+        produced -= in_out.size();
+      } else {
+        rc = gnutls_aead_cipher_encryptv2(handle_, nonce.data(), nonce.size(), &ad,
+                                          count(aad), &data, count(in_out), tag.data(), &produced);
+      }
     }
     if (rc < 0 || produced != tag.size()) {
       secure_wipe(in_out);
@@ -309,28 +320,43 @@ class GnuTlsGcm final : public Aead::Impl {
 
   Result<void> open(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
                     ByteSpan tag) const noexcept override {
-    const giovec_t data{in_out.data(), in_out.size()};
-    const giovec_t ad{const_cast<uint8_t*>(aad.data()), aad.size()};
-    // decryptv2 takes the tag through a non-const pointer but only reads it.
-    std::array<uint8_t, kGcmSuiteTagSize> received;
-    std::copy(tag.begin(), tag.end(), received.begin());
     int rc;
-    {
+    if (contiguous(in_out, tag)) {
+      // In place through the one-buffer call, as in seal(). Both calls
+      // compare the tags with gnutls_memcmp, whose time depends only on the
+      // length.
+      size_t opened = in_out.size();
       const Lock lock(*this);
-      // Compares the tags with gnutls_memcmp, whose time depends only on the length.
+      rc = gnutls_aead_cipher_decrypt(handle_, nonce.data(), nonce.size(), aad.data(), aad.size(), tag.size(),
+                                      in_out.data(), in_out.size() + tag.size(), in_out.data(), &opened);
+      if (rc >= 0 && opened != in_out.size()) rc = GNUTLS_E_INTERNAL_ERROR;
+    } else {
+      const giovec_t data{in_out.data(), in_out.size()};
+      const giovec_t ad{const_cast<uint8_t*>(aad.data()), aad.size()};
+      // decryptv2 takes the tag through a non-const pointer but only reads it.
+      std::array<uint8_t, kGcmSuiteTagSize> received;
+      std::copy(tag.begin(), tag.end(), received.begin());
+      const Lock lock(*this);
       rc = gnutls_aead_cipher_decryptv2(handle_, nonce.data(), nonce.size(), &ad,
                                         count(aad), &data, count(in_out), received.data(),
                                         received.size());
     }
-    if (rc == GNUTLS_E_DECRYPTION_FAILED)
-      return Error(ErrorCode::kAuthenticationFailed, "AEAD tag mismatch");
-    if (rc < 0) return Error(ErrorCode::kInternal, "GnuTLS AES-GCM open failed");
+    if (rc < 0) {
+      // Whatever was deciphered under a forged tag is not handed out.
+      secure_wipe(in_out);
+      if (rc == GNUTLS_E_DECRYPTION_FAILED) return Error(ErrorCode::kAuthenticationFailed, "AEAD tag mismatch");
+      return Error(ErrorCode::kInternal, "GnuTLS AES-GCM open failed");
+    }
     return ok();
   }
 
  private:
   // One iovec, or none for an empty buffer (whose data() may be null).
   static int count(ByteSpan b) noexcept { return b.empty() ? 0 : 1; }
+  // The tag directly follows the text, so both are one buffer.
+  static bool contiguous(ByteSpan text, ByteSpan tag) noexcept {
+    return !text.empty() && text.data() + text.size() == tag.data();
+  }
 
   GnuTlsGcm(gnutls_aead_cipher_hd_t handle, bool shared) noexcept
       : Impl(AeadMode::kGcm, kGcmSuiteTagSize, AeadBackend::kGnuTls), handle_(handle), shared_(shared) {}
