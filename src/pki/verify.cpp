@@ -13,6 +13,7 @@ namespace {
 // (leaf first, each followed by its issuer), then the trust anchor.
 struct Path {
   std::vector<detail::CrtPtr> certs;  // certs[0] is the leaf
+  std::vector<size_t> presented_at;   // certs[i] is chain[presented_at[i]]
   detail::CrtPtr anchor;              // null when no trust anchor was found
   bool leaf_is_anchor = false;        // a lone certificate that is itself trusted
 };
@@ -40,6 +41,7 @@ Result<Path> build_path(const CertificateChain& chain, gnutls_x509_trust_list_t 
   std::vector<bool> used(presented.size(), false);
   Path path;
   path.certs.push_back(std::move(presented[0]));
+  path.presented_at.push_back(0);
   used[0] = true;
   while (path.certs.size() <= kMaxChainLength) {
     gnutls_x509_crt_t current = path.certs.back().get();
@@ -52,6 +54,7 @@ Result<Path> build_path(const CertificateChain& chain, gnutls_x509_trust_list_t 
           path.leaf_is_anchor = true;
         } else {
           path.certs.pop_back();
+          path.presented_at.pop_back();
         }
       }
       path.anchor = std::move(anchor);
@@ -68,6 +71,7 @@ Result<Path> build_path(const CertificateChain& chain, gnutls_x509_trust_list_t 
     if (next == presented.size()) return path;
     used[next] = true;
     path.certs.push_back(std::move(presented[next]));
+    path.presented_at.push_back(next);
   }
   return path;
 }
@@ -212,14 +216,23 @@ VerifyResult evaluate(const Path& path, const TrustStore& trust, const VerifyOpt
   return fail(VerifyStatus::kOk, -1);
 }
 
-Result<std::vector<Certificate>> to_certificates(const Path& path) {
+// The path as Certificates. The presented ones are the chain's own objects
+// (parsed once, by the caller); the anchor comes from the store's cache of
+// parsed anchors, so a handshake parses no certificate twice.
+Result<std::vector<Certificate>> to_certificates(const Path& path, const CertificateChain& chain,
+                                                 const TrustStore& trust) {
   std::vector<Certificate> out;
+  out.reserve(full_length(path));
   for (size_t i = 0; i < full_length(path); ++i) {
+    if (i < path.certs.size()) {
+      out.push_back(chain[path.presented_at[i]]);
+      continue;
+    }
     detail::Datum der;
     if (int rc = gnutls_x509_crt_export2(at(path, i), GNUTLS_X509_FMT_DER, der.get()); rc < 0) {
       return detail::gnutls_error(rc, ErrorCode::kInternal, "pki: cannot export path certificate");
     }
-    CACHET_ASSIGN_OR_RETURN(Certificate cert, Certificate::from_der(der.span()));
+    CACHET_ASSIGN_OR_RETURN(Certificate cert, trust.impl().parsed_anchor(der.span()));
     out.push_back(std::move(cert));
   }
   return out;
@@ -235,7 +248,7 @@ VerifyResult verify_chain(const CertificateChain& chain, const TrustStore& trust
   auto path = build_path(chain, trust.impl().list);
   if (!path) return fail(VerifyStatus::kInternalError, -1);
   VerifyResult result = evaluate(*path, trust, options, clock.unix_seconds());
-  if (auto certs = to_certificates(*path)) result.path = std::move(certs).value();
+  if (auto certs = to_certificates(*path, chain, trust)) result.path = std::move(certs).value();
   return result;
 }
 
