@@ -5,38 +5,31 @@
 
 namespace cachet {
 
-uint8_t* ByteWriter::grow(size_t n) noexcept {
+uint8_t* ByteWriter::grow_slow(size_t n) noexcept {
   if (error_.code() != ErrorCode::kOk) return nullptr;
   if (n > max_size_ - size_) {
     fail(Error(ErrorCode::kBufferTooSmall, "write exceeds the buffer"));
     return nullptr;
   }
-  uint8_t* out;
-  if (is_fixed_) {
-    out = fixed_.data() + size_;
-  } else {
-    try {
-      // Messages are written a few bytes at a time: reserve geometrically
-      // from 256 bytes so that a typical one costs one allocation, not the
-      // eight of a vector growing from empty.
-      if (size_ + n > owned_.capacity()) {
-        owned_.reserve(std::min(max_size_, std::max({size_ + n, 2 * owned_.capacity(), size_t{256}})));
-      }
-      owned_.resize(size_ + n);
-    } catch (...) {
-      fail(Error(ErrorCode::kBufferTooSmall, "allocation failed"));
-      return nullptr;
-    }
-    out = owned_.data() + size_;
+  if (is_fixed_) {  // unreachable: room_ covers the whole span up to max_size_
+    fail(Error(ErrorCode::kBufferTooSmall, "write exceeds the buffer"));
+    return nullptr;
   }
+  try {
+    // Geometric from 256 bytes, so that a typical message costs one
+    // allocation, not the eight of a vector growing from empty.
+    const size_t length = std::min(max_size_, std::max({size_ + n, 2 * owned_.size(), size_t{256}}));
+    owned_.resize(length);
+  } catch (...) {
+    fail(Error(ErrorCode::kBufferTooSmall, "allocation failed"));
+    return nullptr;
+  }
+  base_ = owned_.data();
+  room_ = owned_.size() - size_;
+  uint8_t* out = base_ + size_;
   size_ += n;
+  room_ -= n;
   return out;
-}
-
-void ByteWriter::big_endian(uint64_t v, size_t width) noexcept {
-  uint8_t* out = grow(width);
-  if (out == nullptr) return;
-  for (size_t i = 0; i < width; ++i) out[i] = static_cast<uint8_t>(v >> (8 * (width - 1 - i)));
 }
 
 void ByteWriter::u24(uint32_t v) noexcept {
@@ -82,9 +75,8 @@ void ByteWriter::end_prefix(Prefix p) noexcept {
   if (p.width < 8 && len >> (8 * p.width) != 0) {
     return fail(Error(ErrorCode::kLengthTooLarge, "length does not fit its prefix"));
   }
-  uint8_t* base = is_fixed_ ? fixed_.data() : owned_.data();
   for (size_t i = 0; i < p.width; ++i) {
-    base[p.offset + i] = static_cast<uint8_t>(len >> (8 * (p.width - 1 - i)));
+    base_[p.offset + i] = static_cast<uint8_t>(len >> (8 * (p.width - 1 - i)));
   }
 }
 
@@ -92,11 +84,6 @@ void ByteWriter::prefixed_bytes(size_t width, ByteSpan data) noexcept {
   Prefix p = begin_prefix(width);
   bytes(data);
   end_prefix(p);
-}
-
-ByteSpan ByteWriter::written() const noexcept {
-  if (is_fixed_) return fixed_.first(size_);
-  return ByteSpan(owned_.data(), size_);
 }
 
 Result<void> ByteWriter::status() const noexcept {
@@ -107,10 +94,12 @@ Result<void> ByteWriter::status() const noexcept {
 
 Result<Bytes> ByteWriter::take() {
   CACHET_TRY(status());
-  if (is_fixed_) return Bytes(fixed_.begin(), fixed_.begin() + static_cast<ptrdiff_t>(size_));
+  if (is_fixed_) return Bytes(base_, base_ + size_);
+  owned_.resize(size_);
   Bytes out = std::move(owned_);
-  owned_.clear();
-  size_ = 0;
+  owned_ = Bytes();
+  base_ = nullptr;
+  size_ = room_ = 0;
   return out;
 }
 

@@ -28,7 +28,9 @@ class ByteWriter {
 
   explicit ByteWriter(size_t max_size = kDefaultMaxSize) : max_size_(max_size) {}
   explicit ByteWriter(MutableByteSpan fixed) noexcept
-      : fixed_(fixed), is_fixed_(true), max_size_(fixed.size()) {}
+      : base_(fixed.data()), room_(fixed.size()), is_fixed_(true), max_size_(fixed.size()) {}
+  ByteWriter(const ByteWriter&) = delete;
+  ByteWriter& operator=(const ByteWriter&) = delete;
 
   void u8(uint8_t v) noexcept { big_endian(v, 1); }
   void u16(uint16_t v) noexcept { big_endian(v, 2); }
@@ -47,21 +49,38 @@ class ByteWriter {
   void prefixed_bytes(size_t width, ByteSpan data) noexcept;
 
   size_t size() const noexcept { return size_; }
-  ByteSpan written() const noexcept;
+  ByteSpan written() const noexcept { return ByteSpan(base_, size_); }
   // Error state, or kInternal when a prefix is still open.
   Result<void> status() const noexcept;
   // Growable mode: hands over the bytes (or the error).
   Result<Bytes> take();
 
  private:
-  void big_endian(uint64_t v, size_t width) noexcept;
-  uint8_t* grow(size_t n) noexcept;
+  // Messages are written a few bytes at a time, so the common case (room
+  // left, no error) is inline: a pointer bump.
+  void big_endian(uint64_t v, size_t width) noexcept {
+    uint8_t* out = grow(width);
+    if (out == nullptr) return;
+    for (size_t i = 0; i < width; ++i) out[i] = static_cast<uint8_t>(v >> (8 * (width - 1 - i)));
+  }
+  uint8_t* grow(size_t n) noexcept {
+    if (n > room_) return grow_slow(n);
+    uint8_t* out = base_ + size_;
+    size_ += n;
+    room_ -= n;
+    return out;
+  }
+  uint8_t* grow_slow(size_t n) noexcept;
   void fail(Error e) noexcept {
     if (error_.code() == ErrorCode::kOk) error_ = e;
+    room_ = 0;  // every later write takes the slow path, which refuses it
   }
 
+  // Growable mode: owned_ is kept at its full allocated length (zeroed once
+  // per growth, not per write); its first size_ bytes are the output.
   Bytes owned_;
-  MutableByteSpan fixed_;
+  uint8_t* base_ = nullptr;  // fixed span or owned_.data()
+  size_t room_ = 0;          // bytes writable at base_ + size_ without growing
   bool is_fixed_ = false;
   size_t max_size_;
   size_t size_ = 0;
