@@ -14,6 +14,7 @@ class Hmac {
   Hmac& operator=(const Hmac&) = delete;
 
   size_t size() const noexcept { return inner_.size(); }
+  HashAlgorithm algorithm() const noexcept { return inner_.algorithm(); }
   void update(ByteSpan data) noexcept { inner_.update(data); }
   // Writes size() bytes to out (out.size() >= size()); the object may then be
   // reused for a new message under the same key.

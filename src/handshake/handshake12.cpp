@@ -189,8 +189,9 @@ Result<void> Handshake12::derive_keys(ByteSpan premaster) {
 // randoms (an abbreviated handshake reuses the master secret, RFC 5246 §7.3).
 Result<void> Handshake12::derive_key_block() {
   const CipherSuite& s = *params_.suite;
-  CACHET_ASSIGN_OR_RETURN(KeyBlock kb, handshake::derive_key_block(s.prf_hash, s.aead, params_.master_secret,
-                                                        params_.client_random, params_.server_random));
+  w_->master_mac.emplace(s.prf_hash, params_.master_secret);
+  CACHET_ASSIGN_OR_RETURN(KeyBlock kb, handshake::derive_key_block(*w_->master_mac, s.aead, params_.client_random,
+                                                                   params_.server_random));
   DirectionKeys& mine = config_.is_server ? kb.server_write : kb.client_write;
   DirectionKeys& theirs = config_.is_server ? kb.client_write : kb.server_write;
   CACHET_ASSIGN_OR_RETURN(auto write, record::RecordProtection::create(s.aead, mine.key, mine.iv));
@@ -230,6 +231,7 @@ Result<void> Handshake12::install_write_keys() {
 }
 
 Result<Bytes> Handshake12::finished_data(bool from_client) const {
+  if (w_->master_mac) return finished_verify_data(*w_->master_mac, from_client, w_->transcript.current_hash());
   return finished_verify_data(params_.suite->prf_hash, params_.master_secret, from_client, w_->transcript.current_hash());
 }
 

@@ -18,6 +18,7 @@
 #include "base/clock.hpp"
 #include "base/random.hpp"
 #include "base/secure.hpp"
+#include "crypto/hmac.hpp"
 #include "crypto/key_exchange.hpp"
 #include "crypto/signature.hpp"
 #include "handshake/cipher_suites.hpp"
@@ -279,6 +280,10 @@ class Handshake12 {
     bool expect_ticket = false;  // client: the ServerHello promised a NewSessionTicket
     bool issue_ticket = false;   // server: a NewSessionTicket goes in our next flight
     std::shared_ptr<const session::SessionState> resumed_from;  // server: the session resumed
+    // HMAC keyed with params_.master_secret, set with the key block (every
+    // master secret is followed by derive_key_block()); the Finished PRFs
+    // reuse it. Wiped with the Work.
+    std::optional<crypto::Hmac> master_mac;
   };
   std::unique_ptr<Work> w_ = std::make_unique<Work>();
   std::shared_ptr<const crypto::VerifyingKey> peer_key_;

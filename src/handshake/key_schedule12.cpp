@@ -42,10 +42,17 @@ Result<SecretBytes> extended_master_secret(crypto::HashAlgorithm prf, ByteSpan p
 
 Result<KeyBlock> derive_key_block(crypto::HashAlgorithm prf, crypto::AeadAlgorithm aead, ByteSpan master,
                                   ByteSpan client_random, ByteSpan server_random) {
+  if (prf == crypto::HashAlgorithm::kSha1) return Error(ErrorCode::kUnsupported, "TLS 1.2 PRF with SHA-1");
+  crypto::Hmac mac(prf, master);
+  return derive_key_block(mac, aead, client_random, server_random);
+}
+
+Result<KeyBlock> derive_key_block(crypto::Hmac& master_mac, crypto::AeadAlgorithm aead, ByteSpan client_random,
+                                  ByteSpan server_random) {
   const size_t key_len = crypto::aead_params(aead).key_size;
   const size_t iv_len = record::fixed_iv_size(aead);
   SecretBytes block(2 * key_len + 2 * iv_len);
-  CACHET_TRY(crypto::tls12_prf(prf, master, "key expansion", server_random, client_random, block.mutable_span()));
+  CACHET_TRY(crypto::tls12_prf(master_mac, "key expansion", server_random, client_random, block.mutable_span()));
   ByteSpan b = block.span();
   KeyBlock kb{{SecretBytes(b.subspan(0, key_len)), SecretBytes(b.subspan(2 * key_len, iv_len))},
               {SecretBytes(b.subspan(key_len, key_len)), SecretBytes(b.subspan(2 * key_len + iv_len, iv_len))}};
@@ -54,8 +61,14 @@ Result<KeyBlock> derive_key_block(crypto::HashAlgorithm prf, crypto::AeadAlgorit
 
 Result<Bytes> finished_verify_data(crypto::HashAlgorithm prf, ByteSpan master, bool from_client,
                                    ByteSpan transcript_hash) {
+  if (prf == crypto::HashAlgorithm::kSha1) return Error(ErrorCode::kUnsupported, "TLS 1.2 PRF with SHA-1");
+  crypto::Hmac mac(prf, master);
+  return finished_verify_data(mac, from_client, transcript_hash);
+}
+
+Result<Bytes> finished_verify_data(crypto::Hmac& master_mac, bool from_client, ByteSpan transcript_hash) {
   Bytes out(12);
-  CACHET_TRY(crypto::tls12_prf(prf, master, from_client ? "client finished" : "server finished", transcript_hash, {},
+  CACHET_TRY(crypto::tls12_prf(master_mac, from_client ? "client finished" : "server finished", transcript_hash, {},
                                out));
   return out;
 }

@@ -12,6 +12,7 @@
 #include "base/secure.hpp"
 #include "crypto/aead.hpp"
 #include "crypto/hash.hpp"
+#include "crypto/hmac.hpp"
 
 namespace cachet::handshake {
 
@@ -43,6 +44,10 @@ struct KeyBlock {
 // partitioned as client_write_key, server_write_key, client_write_IV, server_write_IV.
 Result<KeyBlock> derive_key_block(crypto::HashAlgorithm prf, crypto::AeadAlgorithm aead, ByteSpan master,
                                   ByteSpan client_random, ByteSpan server_random);
+// The same two with an HMAC keyed by the master secret (crypto/prf.hpp).
+Result<KeyBlock> derive_key_block(crypto::Hmac& master_mac, crypto::AeadAlgorithm aead, ByteSpan client_random,
+                                  ByteSpan server_random);
+Result<Bytes> finished_verify_data(crypto::Hmac& master_mac, bool from_client, ByteSpan transcript_hash);
 
 // RFC 5246 §7.4.9: verify_data = PRF(master, label, Hash(handshake_messages))[0..11],
 // label "client finished" or "server finished".
