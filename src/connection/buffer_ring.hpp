@@ -28,18 +28,39 @@ class BufferRing {
   // fill. When the ring holds max_entries already, the oldest entry is
   // dropped to make room (datagram semantics) and `dropped` is set.
   Bytes& push(bool* dropped = nullptr) {
-    if (dropped != nullptr) *dropped = false;
-    if (count_ == max_) {
-      head_ = next(head_);
-      --count_;
-      if (dropped != nullptr) *dropped = true;
-    } else if (count_ == slots_.size()) {
-      grow();
-    }
-    Bytes& slot = slots_[(head_ + count_) % slots_.size()];
+    Bytes& slot = append(dropped);
     slot.clear();
-    ++count_;
     return slot;
+  }
+
+  // As push(), but the slot holds `size` bytes for the caller to overwrite:
+  // what its storage held before stays (only growth is zeroed), so a record
+  // sealed into it is not preceded by a memset of its whole length.
+  Bytes& push_for_overwrite(size_t size, bool* dropped = nullptr) {
+    Bytes& slot = append(dropped);
+    slot.resize(size);
+    return slot;
+  }
+
+  // The slot the next push() fills, when it is free storage (not the oldest
+  // entry of a full ring, and no growth needed), with at least `size` bytes
+  // (old contents kept) for the caller to write into before commit_spare();
+  // nullptr otherwise. Until commit_spare() the ring is unchanged, so a
+  // caller that writes into the spare and then abandons it loses nothing
+  // queued (the connection decrypts into it before the record is known
+  // authentic).
+  Bytes* spare(size_t size) {
+    if (count_ == max_ || count_ == slots_.size()) return nullptr;
+    Bytes& slot = slots_[(head_ + count_) % slots_.size()];
+    if (slot.size() < size) slot.resize(size);
+    return &slot;
+  }
+  // Makes the spare slot, its first `size` bytes written by the caller, the
+  // newest entry.
+  void commit_spare(size_t size) noexcept {
+    Bytes& slot = slots_[(head_ + count_) % slots_.size()];
+    slot.resize(size);  // never grows: size <= what spare() gave
+    ++count_;
   }
 
   // Removes the newest entry (a push whose filling failed).
@@ -76,6 +97,21 @@ class BufferRing {
 
  private:
   size_t next(size_t i) const noexcept { return (i + 1) % slots_.size(); }
+
+  // A new newest entry, its storage as the slot last held it.
+  Bytes& append(bool* dropped) {
+    if (dropped != nullptr) *dropped = false;
+    if (count_ == max_) {
+      head_ = next(head_);
+      --count_;
+      if (dropped != nullptr) *dropped = true;
+    } else if (count_ == slots_.size()) {
+      grow();
+    }
+    Bytes& slot = slots_[(head_ + count_) % slots_.size()];
+    ++count_;
+    return slot;
+  }
 
   // Doubles the slot array (capped at max_), unrolling the ring to start at 0.
   void grow() {

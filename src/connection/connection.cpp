@@ -97,7 +97,8 @@ struct Connection::Impl : record::RecordSink {
   std::optional<Duration> remembered_rtt;
 
   handshake::HandshakeConfig handshake_config(bool is_server, std::string_view server_name, ByteSpan address);
-  Result<std::shared_ptr<const crypto::VerifyingKey>> verify_peer_chain(const std::vector<Bytes>& chain, AlertDescription& alert);
+  Result<std::shared_ptr<const crypto::VerifyingKey>> verify_peer_chain(const std::vector<Bytes>& chain, AlertDescription& alert,
+                                                                       std::shared_ptr<const std::vector<Bytes>>& shared);
   std::string peer_host;   // the name the server's certificate must carry
   Connection::MessageObserver observer;  // set_message_observer
   long verify_result = 0;  // X509_V_OK or the X509_V_ERR_* code the chain got
@@ -233,6 +234,17 @@ struct Connection::Impl : record::RecordSink {
     // Warnings (e.g. no_renegotiation) are noted and ignored.
   }
 
+  // Application data is decrypted into the receive queue's spare slot, when
+  // it has one, instead of in the datagram and then copied: the plaintext is
+  // written once. The slot joins the queue only once the record has
+  // authenticated and been accepted (on_record).
+  MutableByteSpan plaintext_buffer(ContentType type, size_t size) override {
+    if (type != ContentType::kApplicationData || state != ConnectionState::kEstablished) return {};
+    Bytes* slot = incoming.spare(size);
+    if (slot == nullptr) return {};
+    return MutableByteSpan(*slot);
+  }
+
   void on_record(const record::Record& r) override {
     if (state == ConnectionState::kFailed) return;
     if (state == ConnectionState::kClosed && r.type != ContentType::kAlert) return;
@@ -253,7 +265,10 @@ struct Connection::Impl : record::RecordSink {
           ++stats.records_dropped;
           return;
         }
-        {
+        if (r.in_sink_buffer) {
+          // Decrypted straight into the queue's spare slot (plaintext_buffer).
+          incoming.commit_spare(r.payload.size());
+        } else {
           bool dropped = false;
           incoming.push(&dropped).assign(r.payload.begin(), r.payload.end());
           if (dropped) ++stats.records_dropped;
@@ -297,8 +312,8 @@ PeerChainCache::Key chain_cache_key(const std::vector<Bytes>& chain, bool is_ser
 // built-in path validation (or its remembered outcome), then the
 // application's verifier, which has the last word (OpenSSL's verify callback
 // semantics).
-Result<std::shared_ptr<const crypto::VerifyingKey>> Connection::Impl::verify_peer_chain(const std::vector<Bytes>& chain,
-                                                                                 AlertDescription& alert) {
+Result<std::shared_ptr<const crypto::VerifyingKey>> Connection::Impl::verify_peer_chain(
+    const std::vector<Bytes>& chain, AlertDescription& alert, std::shared_ptr<const std::vector<Bytes>>& shared) {
   const bool is_server = cfg.role == Role::kServer;
   const auto& pins = cfg.raw_key_policy;
   const bool verify = is_server ? cfg.client_auth != ClientAuth::kNone : cfg.verify_peer;
@@ -328,6 +343,9 @@ Result<std::shared_ptr<const crypto::VerifyingKey>> Connection::Impl::verify_pee
           return Error(ErrorCode::kInvalidSignature, "peer certificate chain does not verify");
         }
       }
+      // The remembered copy of the chain is kept instead of this one (the
+      // key is a hash of it; the bytes are compared all the same).
+      if (hit->chain && *hit->chain == chain) shared = hit->chain;
       return hit->leaf_key;
     }
   } else {
@@ -377,6 +395,8 @@ Result<std::shared_ptr<const crypto::VerifyingKey>> Connection::Impl::verify_pee
   if (cache != nullptr && result.ok() && !result.path.empty()) {
     PeerChainCache::Entry e;
     e.leaf_key = shared_key;
+    e.chain = std::make_shared<const std::vector<Bytes>>(chain);
+    shared = e.chain;
     e.depth = depth;
     e.valid_from = INT64_MIN;
     e.valid_until = INT64_MAX;
@@ -469,8 +489,9 @@ handshake::HandshakeConfig Connection::Impl::handshake_config(bool is_server, st
   handshake::HandshakeConfig hc;
   hc.policy = handshake_policy(cfg);
   peer_host = std::string(server_name);
-  hc.verify_peer_chain = [this](const std::vector<Bytes>& chain, AlertDescription& alert) {
-    return verify_peer_chain(chain, alert);
+  hc.verify_peer_chain = [this](const std::vector<Bytes>& chain, AlertDescription& alert,
+                                std::shared_ptr<const std::vector<Bytes>>& shared) {
+    return verify_peer_chain(chain, alert, shared);
   };
   hc.server_name = std::string(server_name);
   if (is_server) hc.peer_address.assign(address.begin(), address.end());
@@ -609,8 +630,7 @@ Result<void> Connection::write(std::span<const uint8_t> data) {
     return Error(ErrorCode::kLengthTooLarge, "larger than a record may carry (2^14, or the peer's record_size_limit)");
   }
   c.recycle_buffers = true;
-  Bytes& out = c.outgoing.push();
-  out.resize(data.size() + c.records.overhead(c.records.write_epoch()));
+  Bytes& out = c.outgoing.push_for_overwrite(data.size() + c.records.overhead(c.records.write_epoch()));
   auto n = c.records.seal(c.records.write_epoch(), ContentType::kApplicationData, data, out);
   if (!n) {
     c.outgoing.pop_back();

@@ -24,6 +24,7 @@
 
 #include <cachet/context.hpp>
 
+#include "base/bytes.hpp"
 #include "crypto/signature.hpp"
 
 namespace cachet {
@@ -38,6 +39,9 @@ class PeerChainCache {
     int depth = 0;           // of the verified path's anchor (what VerifyResult::path.size() - 1 gave)
     int64_t valid_from = 0;  // latest notBefore on the path
     int64_t valid_until = 0; // earliest notAfter on the path (exclusive)
+    // The chain itself, which the connections that presented it share
+    // (Connection::peer_certificates()) rather than each keeping a copy.
+    std::shared_ptr<const std::vector<Bytes>> chain;
   };
 
   explicit PeerChainCache(size_t capacity = kDefaultEntries) : capacity_(capacity) {}

@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <mutex>
 #include <new>
 
@@ -93,9 +95,10 @@ AeadParams aead_params(AeadAlgorithm alg) noexcept {
   return {AeadMode::kGcm, 0, 0, 0};
 }
 
-// One keyed AEAD. Aead checks the tag buffer size, then check_nonce(), before
-// calling seal() or open(); open() may leave in_out in any state on failure
-// (Aead wipes it).
+// One keyed AEAD. Aead checks the tag buffer size, the text lengths (`in`
+// and `out` equal, and either the same buffer or disjoint), then
+// check_nonce(), before calling seal() or open(); open() may leave `out` in
+// any state on failure (Aead wipes it).
 struct Aead::Impl {
   Impl(AeadMode m, size_t t, AeadBackend b) noexcept : mode(m), tag_size(t), backend(b) {}
   virtual ~Impl() = default;
@@ -103,10 +106,10 @@ struct Aead::Impl {
   Impl& operator=(const Impl&) = delete;
 
   virtual Result<void> check_nonce(size_t nonce_size, size_t msg_size) const noexcept = 0;
-  virtual Result<void> seal(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+  virtual Result<void> seal(ByteSpan nonce, ByteSpan aad, ByteSpan in, MutableByteSpan out,
                             MutableByteSpan tag) const noexcept = 0;
-  virtual Result<void> open(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
-                            ByteSpan tag) const noexcept = 0;
+  virtual Result<void> open(ByteSpan nonce, ByteSpan aad, ByteSpan in, ByteSpan tag,
+                            MutableByteSpan out) const noexcept = 0;
 
   const AeadMode mode;
   const size_t tag_size;
@@ -132,22 +135,22 @@ class NettleGcm final : public Aead::Impl {
     return ok();
   }
 
-  Result<void> seal(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+  Result<void> seal(ByteSpan nonce, ByteSpan aad, ByteSpan in, MutableByteSpan out,
                     MutableByteSpan tag) const noexcept override {
     gcm_ctx ctx;
     start(ctx, nonce, aad);
-    gcm_encrypt(&ctx, &table_, aes_.get(), aes_.block, in_out.size(), in_out.data(), in_out.data());
+    gcm_encrypt(&ctx, &table_, aes_.get(), aes_.block, in.size(), out.data(), in.data());
     // NIST SP 800-38D §7.1: the tag is the leftmost t bits.
     gcm_digest(&ctx, &table_, aes_.get(), aes_.block, tag_size, tag.data());
     secure_wipe(&ctx, sizeof(ctx));
     return ok();
   }
 
-  Result<void> open(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
-                    ByteSpan tag) const noexcept override {
+  Result<void> open(ByteSpan nonce, ByteSpan aad, ByteSpan in, ByteSpan tag,
+                    MutableByteSpan out) const noexcept override {
     gcm_ctx ctx;
     start(ctx, nonce, aad);
-    gcm_decrypt(&ctx, &table_, aes_.get(), aes_.block, in_out.size(), in_out.data(), in_out.data());
+    gcm_decrypt(&ctx, &table_, aes_.get(), aes_.block, in.size(), out.data(), in.data());
     std::array<uint8_t, kMaxTagSize> computed;
     gcm_digest(&ctx, &table_, aes_.get(), aes_.block, tag_size, computed.data());
     secure_wipe(&ctx, sizeof(ctx));
@@ -178,21 +181,21 @@ class NettleCcm final : public Aead::Impl {
     return ok();
   }
 
-  Result<void> seal(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+  Result<void> seal(ByteSpan nonce, ByteSpan aad, ByteSpan in, MutableByteSpan out,
                     MutableByteSpan tag) const noexcept override {
     ccm_ctx ctx;
-    start(ctx, nonce, aad, in_out.size());
-    ccm_encrypt(&ctx, aes_.get(), aes_.block, in_out.size(), in_out.data(), in_out.data());
+    start(ctx, nonce, aad, in.size());
+    ccm_encrypt(&ctx, aes_.get(), aes_.block, in.size(), out.data(), in.data());
     ccm_digest(&ctx, aes_.get(), aes_.block, tag_size, tag.data());
     secure_wipe(&ctx, sizeof(ctx));
     return ok();
   }
 
-  Result<void> open(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
-                    ByteSpan tag) const noexcept override {
+  Result<void> open(ByteSpan nonce, ByteSpan aad, ByteSpan in, ByteSpan tag,
+                    MutableByteSpan out) const noexcept override {
     ccm_ctx ctx;
-    start(ctx, nonce, aad, in_out.size());
-    ccm_decrypt(&ctx, aes_.get(), aes_.block, in_out.size(), in_out.data(), in_out.data());
+    start(ctx, nonce, aad, in.size());
+    ccm_decrypt(&ctx, aes_.get(), aes_.block, in.size(), out.data(), in.data());
     std::array<uint8_t, kMaxTagSize> computed;
     ccm_digest(&ctx, aes_.get(), aes_.block, tag_size, computed.data());
     secure_wipe(&ctx, sizeof(ctx));
@@ -224,21 +227,21 @@ class NettleChaChaPoly1305 final : public Aead::Impl {
     return ok();
   }
 
-  Result<void> seal(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+  Result<void> seal(ByteSpan nonce, ByteSpan aad, ByteSpan in, MutableByteSpan out,
                     MutableByteSpan tag) const noexcept override {
     chacha_poly1305_ctx ctx = keyed_;
     start(ctx, nonce, aad);
-    chacha_poly1305_encrypt(&ctx, in_out.size(), in_out.data(), in_out.data());
+    chacha_poly1305_encrypt(&ctx, in.size(), out.data(), in.data());
     chacha_poly1305_digest(&ctx, tag_size, tag.data());
     secure_wipe(&ctx, sizeof(ctx));
     return ok();
   }
 
-  Result<void> open(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
-                    ByteSpan tag) const noexcept override {
+  Result<void> open(ByteSpan nonce, ByteSpan aad, ByteSpan in, ByteSpan tag,
+                    MutableByteSpan out) const noexcept override {
     chacha_poly1305_ctx ctx = keyed_;
     start(ctx, nonce, aad);
-    chacha_poly1305_decrypt(&ctx, in_out.size(), in_out.data(), in_out.data());
+    chacha_poly1305_decrypt(&ctx, in.size(), out.data(), in.data());
     std::array<uint8_t, kMaxTagSize> computed;
     chacha_poly1305_digest(&ctx, tag_size, computed.data());
     secure_wipe(&ctx, sizeof(ctx));
@@ -288,62 +291,64 @@ class GnuTlsGcm final : public Aead::Impl {
     return ok();
   }
 
-  Result<void> seal(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+  Result<void> seal(ByteSpan nonce, ByteSpan aad, ByteSpan in, MutableByteSpan out,
                     MutableByteSpan tag) const noexcept override {
-    const giovec_t data{in_out.data(), in_out.size()};
-    const giovec_t ad{const_cast<uint8_t*>(aad.data()), aad.size()};
     size_t produced = tag.size();
     int rc;
-    {
+    if (contiguous(out, tag)) {
+      // The record layout (ciphertext then tag): the one-buffer call, from
+      // `in` (in place or not). It runs GnuTLS's fused AEAD routine once,
+      // where *v2 drives set-IV, auth, encrypt and tag through an iovec
+      // iterator; measured ~20% faster at 1200 bytes (bench/README.md,
+      // "AES-GCM and its floor").
+      produced = out.size() + tag.size();
       const Lock lock(*this);
-      if (contiguous(in_out, tag)) {
-        // The record layout (ciphertext then tag): the one-buffer call, in
-        // place. It runs GnuTLS's fused AEAD routine once, where *v2 drives
-        // set-IV, auth, encrypt and tag through an iovec iterator; measured
-        // ~20% faster at 1200 bytes (bench/README.md, "AES-GCM and its floor").
-        produced = in_out.size() + tag.size();
-        rc = gnutls_aead_cipher_encrypt(handle_, nonce.data(), nonce.size(), aad.data(), aad.size(),
-                                        tag.size(), in_out.data(), in_out.size(), in_out.data(), &produced);
-        produced -= in_out.size();
-      } else {
-        rc = gnutls_aead_cipher_encryptv2(handle_, nonce.data(), nonce.size(), &ad,
-                                          count(aad), &data, count(in_out), tag.data(), &produced);
-      }
+      rc = gnutls_aead_cipher_encrypt(handle_, nonce.data(), nonce.size(), aad.data(), aad.size(), tag.size(),
+                                      in.data(), in.size(), out.data(), &produced);
+      produced -= out.size();
+    } else {
+      // *v2 works in place only.
+      if (!in.empty() && in.data() != out.data()) std::memcpy(out.data(), in.data(), in.size());
+      const giovec_t data{out.data(), out.size()};
+      const giovec_t ad{const_cast<uint8_t*>(aad.data()), aad.size()};
+      const Lock lock(*this);
+      rc = gnutls_aead_cipher_encryptv2(handle_, nonce.data(), nonce.size(), &ad, count(aad), &data, count(out),
+                                        tag.data(), &produced);
     }
     if (rc < 0 || produced != tag.size()) {
-      secure_wipe(in_out);
+      secure_wipe(out);
       secure_wipe(tag);
       return Error(ErrorCode::kInternal, "GnuTLS AES-GCM seal failed");
     }
     return ok();
   }
 
-  Result<void> open(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
-                    ByteSpan tag) const noexcept override {
+  Result<void> open(ByteSpan nonce, ByteSpan aad, ByteSpan in, ByteSpan tag,
+                    MutableByteSpan out) const noexcept override {
     int rc;
-    if (contiguous(in_out, tag)) {
-      // In place through the one-buffer call, as in seal(). Both calls
-      // compare the tags with gnutls_memcmp, whose time depends only on the
-      // length.
-      size_t opened = in_out.size();
+    if (contiguous(in, tag)) {
+      // The one-buffer call, as in seal(), into `out` (in place or not).
+      // Both calls compare the tags with gnutls_memcmp, whose time depends
+      // only on the length.
+      size_t opened = out.size();
       const Lock lock(*this);
       rc = gnutls_aead_cipher_decrypt(handle_, nonce.data(), nonce.size(), aad.data(), aad.size(), tag.size(),
-                                      in_out.data(), in_out.size() + tag.size(), in_out.data(), &opened);
-      if (rc >= 0 && opened != in_out.size()) rc = GNUTLS_E_INTERNAL_ERROR;
+                                      in.data(), in.size() + tag.size(), out.data(), &opened);
+      if (rc >= 0 && opened != out.size()) rc = GNUTLS_E_INTERNAL_ERROR;
     } else {
-      const giovec_t data{in_out.data(), in_out.size()};
+      if (!in.empty() && in.data() != out.data()) std::memcpy(out.data(), in.data(), in.size());
+      const giovec_t data{out.data(), out.size()};
       const giovec_t ad{const_cast<uint8_t*>(aad.data()), aad.size()};
       // decryptv2 takes the tag through a non-const pointer but only reads it.
       std::array<uint8_t, kGcmSuiteTagSize> received;
       std::copy(tag.begin(), tag.end(), received.begin());
       const Lock lock(*this);
-      rc = gnutls_aead_cipher_decryptv2(handle_, nonce.data(), nonce.size(), &ad,
-                                        count(aad), &data, count(in_out), received.data(),
-                                        received.size());
+      rc = gnutls_aead_cipher_decryptv2(handle_, nonce.data(), nonce.size(), &ad, count(aad), &data, count(out),
+                                        received.data(), received.size());
     }
     if (rc < 0) {
       // Whatever was deciphered under a forged tag is not handed out.
-      secure_wipe(in_out);
+      secure_wipe(out);
       if (rc == GNUTLS_E_DECRYPTION_FAILED) return Error(ErrorCode::kAuthenticationFailed, "AEAD tag mismatch");
       return Error(ErrorCode::kInternal, "GnuTLS AES-GCM open failed");
     }
@@ -448,22 +453,50 @@ AeadMode Aead::mode() const noexcept { return impl_->mode; }
 size_t Aead::tag_size() const noexcept { return impl_->tag_size; }
 AeadBackend Aead::backend() const noexcept { return impl_->backend; }
 
+namespace {
+
+// Out-of-place calls take `in` and `out` of one length, either the same
+// buffer (in place) or disjoint: the backends stream from one to the other.
+Result<void> check_texts(ByteSpan in, MutableByteSpan out) noexcept {
+  if (in.size() != out.size()) return Error(ErrorCode::kInvalidArgument, "AEAD input and output lengths differ");
+  if (in.empty() || in.data() == out.data()) return ok();
+  const auto a = reinterpret_cast<uintptr_t>(in.data());
+  const auto b = reinterpret_cast<uintptr_t>(out.data());
+  if (a < b + out.size() && b < a + in.size())
+    return Error(ErrorCode::kInvalidArgument, "AEAD input and output overlap");
+  return ok();
+}
+
+}  // namespace
+
 Result<void> Aead::seal(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
+                        MutableByteSpan tag) const noexcept {
+  return seal(nonce, aad, in_out, in_out, tag);
+}
+
+Result<void> Aead::seal(ByteSpan nonce, ByteSpan aad, ByteSpan plaintext, MutableByteSpan ciphertext,
                         MutableByteSpan tag) const noexcept {
   if (!impl_) return Error(ErrorCode::kWrongState, "AEAD moved from");
   if (tag.size() != impl_->tag_size) return Error(ErrorCode::kInvalidArgument, "AEAD tag size");
-  CACHET_TRY(impl_->check_nonce(nonce.size(), in_out.size()));
-  return impl_->seal(nonce, aad, in_out, tag);
+  CACHET_TRY(check_texts(plaintext, ciphertext));
+  CACHET_TRY(impl_->check_nonce(nonce.size(), plaintext.size()));
+  return impl_->seal(nonce, aad, plaintext, ciphertext, tag);
 }
 
 Result<void> Aead::open(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
                         ByteSpan tag) const noexcept {
+  return open(nonce, aad, in_out, tag, in_out);
+}
+
+Result<void> Aead::open(ByteSpan nonce, ByteSpan aad, ByteSpan ciphertext, ByteSpan tag,
+                        MutableByteSpan plaintext) const noexcept {
   if (!impl_) return Error(ErrorCode::kWrongState, "AEAD moved from");
   if (tag.size() != impl_->tag_size) return Error(ErrorCode::kInvalidArgument, "AEAD tag size");
-  CACHET_TRY(impl_->check_nonce(nonce.size(), in_out.size()));
-  auto opened = impl_->open(nonce, aad, in_out, tag);
+  CACHET_TRY(check_texts(ciphertext, plaintext));
+  CACHET_TRY(impl_->check_nonce(nonce.size(), ciphertext.size()));
+  auto opened = impl_->open(nonce, aad, ciphertext, tag, plaintext);
   // RFC 5116 §2.2: no plaintext is released when authentication fails.
-  if (!opened.ok()) secure_wipe(in_out);
+  if (!opened.ok()) secure_wipe(plaintext);
   return opened;
 }
 

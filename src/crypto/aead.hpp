@@ -1,14 +1,14 @@
 // AEAD ciphers: AES-GCM, AES-CCM, AES-CCM-8, ChaCha20-Poly1305.
 //
-// Seal and open work in place over caller buffers and never allocate; the
+// Seal and open work over caller buffers, in place or not, and never allocate; the
 // keyed state is allocated once when the Aead is created and wiped when it is
 // destroyed. Open never releases unauthenticated plaintext: on failure the
 // buffer is zeroed. seal() and open() may be called on one Aead from several
 // threads at once (TicketKeys does).
 //
 // Backends. The DTLS suites' AES-GCM (create() with kAes128Gcm/kAes256Gcm)
-// runs on GnuTLS's AEAD API (gnutls_aead_cipher_encryptv2/decryptv2, in
-// place); everything else runs on nettle: create_raw() (known-answer tests
+// runs on GnuTLS's AEAD API (gnutls_aead_cipher_encrypt/decrypt when the
+// tag follows the text, as in a record; *v2, in place, otherwise); everything else runs on nettle: create_raw() (known-answer tests
 // with odd tag and nonce sizes), AES-CCM and ChaCha20-Poly1305. Why GnuTLS
 // for AES-GCM (issue #9; bench machine, GnuTLS 3.7.9, nettle 3.8.1): its
 // x86-64 AES-GCM (AES-NI, PCLMUL/AVX GHASH) seals a 1200-byte record at least
@@ -96,6 +96,17 @@ class Aead {
   // zeroed) when the tag does not verify; the tag is compared in constant time.
   [[nodiscard]] Result<void> open(ByteSpan nonce, ByteSpan aad, MutableByteSpan in_out,
                                   ByteSpan tag) const noexcept;
+
+  // Out of place: `plaintext` sealed into `ciphertext` (same length; the same
+  // buffer, which is the in-place call, or one not overlapping it, else
+  // kInvalidArgument). The record layer seals a payload straight into the
+  // record this way, and opens a record straight into a receive buffer.
+  [[nodiscard]] Result<void> seal(ByteSpan nonce, ByteSpan aad, ByteSpan plaintext, MutableByteSpan ciphertext,
+                                  MutableByteSpan tag) const noexcept;
+  // `ciphertext` opened into `plaintext` (same rules); on failure
+  // `plaintext` is zeroed and `ciphertext` left as it was.
+  [[nodiscard]] Result<void> open(ByteSpan nonce, ByteSpan aad, ByteSpan ciphertext, ByteSpan tag,
+                                  MutableByteSpan plaintext) const noexcept;
 
   struct Impl;
 

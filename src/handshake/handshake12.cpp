@@ -294,7 +294,7 @@ Result<void> Handshake12::send_change_cipher_spec_and_finished(Instant now, bool
 // the one SubjectPublicKeyInfo (raw public key); `empty` is set for an empty
 // X.509 list (the client's "no certificate", RFC 5246 §7.4.6).
 Result<std::shared_ptr<const crypto::VerifyingKey>> Handshake12::verify_peer_credential(const HandshakeMessage& m, CertificateType type,
-                                                                                 std::vector<Bytes>& credential, bool& empty) {
+                                                                                 session::PeerCertificates& credential, bool& empty) {
   auto cert = CertificateMsg::parse(m.body, type);
   if (!cert) return fail(alert_for(cert.error()), "malformed Certificate");
   empty = false;
@@ -303,7 +303,7 @@ Result<std::shared_ptr<const crypto::VerifyingKey>> Handshake12::verify_peer_cre
     if (!config_.verify_peer_raw_key) return fail(AlertDescription::kUnsupportedCertificate, "raw public keys not accepted");
     auto key = config_.verify_peer_raw_key(cert->subject_public_key_info, alert);
     if (!key) return fail(alert, "peer raw public key rejected");
-    credential.assign(1, std::move(cert->subject_public_key_info));
+    credential = std::vector<Bytes>{std::move(cert->subject_public_key_info)};
     return key;
   }
   if (cert->certificate_list.empty()) {
@@ -311,9 +311,11 @@ Result<std::shared_ptr<const crypto::VerifyingKey>> Handshake12::verify_peer_cre
     return Error(ErrorCode::kWrongState, "empty certificate list");
   }
   if (!conn_.verify_peer_chain) return fail(AlertDescription::kInternalError, "no way to verify certificates");
-  auto key = conn_.verify_peer_chain(cert->certificate_list, alert);
+  std::shared_ptr<const std::vector<Bytes>> shared;
+  auto key = conn_.verify_peer_chain(cert->certificate_list, alert, shared);
   if (!key) return fail(alert, "peer certificate rejected");
-  credential = std::move(cert->certificate_list);
+  credential = shared ? session::PeerCertificates(std::move(shared))
+                      : session::PeerCertificates(std::move(cert->certificate_list));
   return key;
 }
 

@@ -90,7 +90,10 @@ struct HandshakeConfig {
   std::shared_ptr<const HandshakePolicy> policy;
   // Verifies the peer's chain and returns the leaf key, or an error (the
   // alert is chosen from it: bad_certificate unless the callback sets one).
-  std::function<Result<std::shared_ptr<const crypto::VerifyingKey>>(const std::vector<Bytes>& chain, AlertDescription& alert)>
+  // May set `shared` to a list equal to `chain` that others hold already
+  // (the Context's PeerChainCache), for the connection to keep instead.
+  std::function<Result<std::shared_ptr<const crypto::VerifyingKey>>(
+      const std::vector<Bytes>& chain, AlertDescription& alert, std::shared_ptr<const std::vector<Bytes>>& shared)>
       verify_peer_chain;
   std::string server_name;  // client: SNI sent
   // Server: HelloVerifyRequest exchange when no Listener did it already.
@@ -113,7 +116,7 @@ struct NegotiatedParameters {
   Bytes srtp_mki;
   std::string alpn;
   std::string server_name;  // SNI (server: received; client: sent)
-  std::vector<Bytes> peer_certificates;
+  session::PeerCertificates peer_certificates;
   Bytes psk_identity;
   HelloRandom client_random{};
   HelloRandom server_random{};
@@ -239,7 +242,7 @@ class Handshake12 {
   Result<void> derive_key_block();
   Result<void> send_change_cipher_spec_and_finished(Instant now, bool final_flight, std::vector<Bytes>& out);
   Result<std::shared_ptr<const crypto::VerifyingKey>> verify_peer_credential(const HandshakeMessage& m, CertificateType type,
-                                                      std::vector<Bytes>& credential, bool& empty);
+                                                      session::PeerCertificates& credential, bool& empty);
   session::SessionState make_session_state() const;
   int64_t unix_now() const;
   mutable std::optional<int64_t> unix_now_;

@@ -237,7 +237,7 @@ Result<void> Handshake12::client_on_new_session_ticket(const HandshakeMessage& m
 }
 
 Result<void> Handshake12::client_on_certificate(const HandshakeMessage& m) {
-  std::vector<Bytes> credential;
+  session::PeerCertificates credential;
   bool empty = false;
   auto key = verify_peer_credential(m, params_.server_certificate_type, credential, empty);
   if (empty) return fail(AlertDescription::kDecodeError, "server sent no certificate");

@@ -382,7 +382,7 @@ Result<void> Handshake12::server_send_flight(const ClientHello& ch, Instant now,
 }
 
 Result<void> Handshake12::server_on_certificate(const HandshakeMessage& m) {
-  std::vector<Bytes> credential;
+  session::PeerCertificates credential;
   bool empty = false;
   auto key = verify_peer_credential(m, params_.client_certificate_type, credential, empty);
   if (empty) {

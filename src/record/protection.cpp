@@ -130,23 +130,41 @@ Result<size_t> RecordProtection::seal(const RecordHeader& in, ByteSpan payload,
   MutableByteSpan tag = w.reserve(tag_size_);
   CACHET_TRY(w.status());
 
-  if (!payload.empty()) std::memmove(body.data(), payload.data(), payload.size());
-  if (with_cid) body[payload.size()] = static_cast<uint8_t>(in.type);  // DTLSInnerPlaintext.real_type
+  // The AEAD reads the payload where it lies and writes the ciphertext into
+  // the record: the payload is not copied first. A tls12_cid record's inner
+  // plaintext (payload || real_type), a payload partly overlapping the
+  // record, and the fuzzer's null cipher are assembled in the record first
+  // and sealed in place.
+  ByteSpan plaintext = payload;
+  const bool partial_overlap = !payload.empty() && payload.data() != body.data() &&
+                               payload.data() < body.data() + body.size() && body.data() < payload.data() + payload.size();
+#if defined(CACHET_UNSAFE_FUZZER_MODE)
+  constexpr bool kNullCipher = true;
+#else
+  constexpr bool kNullCipher = false;
+#endif
+  if (with_cid || partial_overlap || kNullCipher) {
+    if (!payload.empty()) std::memmove(body.data(), payload.data(), payload.size());
+    if (with_cid) body[payload.size()] = static_cast<uint8_t>(in.type);  // DTLSInnerPlaintext.real_type
+    plaintext = body;
+  }
 
 #if defined(CACHET_UNSAFE_FUZZER_MODE)
   // Fuzzer mode only: a null cipher (plaintext, all-zero tag of the real
   // size) so the fuzzer can forge protected records; see fuzz/README.md.
+  (void)plaintext;
   std::fill(tag.begin(), tag.end(), uint8_t{0});
   return total;
 #endif
   uint8_t ad[kMaxAdditionalData];
   const size_t ad_len = additional_data(ad_header, inner_len, ad);
   CACHET_ASSIGN_OR_RETURN(const crypto::Aead* aead, expanded());
-  CACHET_TRY(aead->seal(ByteSpan(nonce_bytes, 12), ByteSpan(ad, ad_len), body, tag));
+  CACHET_TRY(aead->seal(ByteSpan(nonce_bytes, 12), ByteSpan(ad, ad_len), plaintext, body, tag));
   return total;
 }
 
-Result<OpenedRecord> RecordProtection::open(const RecordHeader& h, MutableByteSpan fragment) const noexcept {
+Result<OpenedRecord> RecordProtection::open(const RecordHeader& h, MutableByteSpan fragment,
+                                            MutableByteSpan destination) const noexcept {
   if (fragment.size() < explicit_nonce_size_ + tag_size_) {
     return Error(ErrorCode::kDecodeError, "record shorter than nonce and tag");
   }
@@ -165,16 +183,22 @@ Result<OpenedRecord> RecordProtection::open(const RecordHeader& h, MutableByteSp
   if (body.size() > kMaxPlaintextSize + (with_cid ? 256 : 0)) {
     return Error(ErrorCode::kLengthTooLarge, "plaintext over 2^14");
   }
+  // Out of place into `destination` when it is given and has room (never for
+  // tls12_cid, whose content type is only known once decrypted); else in
+  // place in the fragment.
+  const bool out_of_place = !with_cid && destination.size() >= body.size() && !body.empty();
+  MutableByteSpan plaintext = out_of_place ? destination.first(body.size()) : body;
 #if defined(CACHET_UNSAFE_FUZZER_MODE)
   (void)tag;  // fuzzer mode only: the null cipher of seal(); any tag opens
+  if (out_of_place) std::memcpy(plaintext.data(), body.data(), body.size());
 #else
   uint8_t ad[kMaxAdditionalData];
   const size_t ad_len = additional_data(h, body.size(), ad);
   CACHET_ASSIGN_OR_RETURN(const crypto::Aead* aead, expanded());
-  CACHET_TRY(aead->open(ByteSpan(nonce_bytes, 12), ByteSpan(ad, ad_len), body, tag));
+  CACHET_TRY(aead->open(ByteSpan(nonce_bytes, 12), ByteSpan(ad, ad_len), body, tag, plaintext));
 #endif
 
-  if (!with_cid) return OpenedRecord{h.type, body};
+  if (!with_cid) return OpenedRecord{h.type, plaintext};
 
   // RFC 9146 §4: strip the zero padding; the last non-zero byte is real_type.
   size_t end = body.size();

@@ -44,17 +44,23 @@ class RecordProtection {
   // a DTLSInnerPlaintext when the record carries a CID.
   size_t expansion(bool with_cid) const noexcept;
 
-  // Writes header and protected fragment into `out`. `header` gives type (the
+  // Writes header and protected fragment into `out` (the payload is read
+  // where it lies and may be anywhere, `out` included). `header` gives type (the
   // real type; the outer type becomes tls12_cid when header.cid is
   // non-empty), version, epoch, sequence and cid; its length is computed.
   // Returns the record size. kBufferTooSmall when `out` is too small,
   // kLengthTooLarge for a payload over 2^14.
   Result<size_t> seal(const RecordHeader& header, ByteSpan payload, MutableByteSpan out) const noexcept;
 
-  // Decrypts `fragment` (the record body, modified in place) of a record with
-  // `header`, as parsed. Fails with kDecodeError (too short, empty inner
-  // plaintext), kAuthenticationFailed, or kLengthTooLarge (plaintext > 2^14).
-  Result<OpenedRecord> open(const RecordHeader& header, MutableByteSpan fragment) const noexcept;
+  // Decrypts `fragment` (the record body) of a record with `header`, as
+  // parsed: into `destination` when it is given, has room for the
+  // plaintext, does not overlap the fragment and the record is not
+  // tls12_cid (whose type is inside); otherwise in place (the fragment is
+  // modified). The plaintext view says which. Fails with kDecodeError (too
+  // short, empty inner plaintext), kAuthenticationFailed (nothing released:
+  // the plaintext bytes are zeroed), or kLengthTooLarge (plaintext > 2^14).
+  Result<OpenedRecord> open(const RecordHeader& header, MutableByteSpan fragment,
+                            MutableByteSpan destination = {}) const noexcept;
 
   // Idle memory (issue #9): drops the expanded key state (for AES-GCM on
   // GnuTLS about 850 bytes per key, for nettle's GCM 4.4 KB) and keeps only

@@ -186,7 +186,8 @@ void RecordLayer::process_record(const RawRecord& raw, MutableByteSpan fragment,
     case ReplayWindow::Verdict::kTooOld: return drop(DropReason::kTooOld);
   }
 
-  auto opened = epoch->protection->open(h, fragment);
+  const MutableByteSpan destination = is_cid_record ? MutableByteSpan() : sink.plaintext_buffer(h.type, fragment.size());
+  auto opened = epoch->protection->open(h, fragment, destination);
   if (!opened) {
     switch (opened.error().code()) {
       case ErrorCode::kAuthenticationFailed: return drop(DropReason::kAuthentication);
@@ -207,7 +208,8 @@ void RecordLayer::process_record(const RawRecord& raw, MutableByteSpan fragment,
     return drop(DropReason::kBadInnerPlaintext);
   }
   ++stats_.accepted;
-  sink.on_record(Record{inner, h.epoch, h.sequence, is_cid_record, opened->plaintext});
+  const bool in_sink_buffer = !destination.empty() && opened->plaintext.data() == destination.data();
+  sink.on_record(Record{inner, h.epoch, h.sequence, is_cid_record, opened->plaintext, in_sink_buffer});
 }
 
 RecordLayer::WriteEpoch* RecordLayer::find_write_epoch(Epoch epoch) noexcept {

@@ -57,19 +57,34 @@ struct RecordStats {
 };
 
 // An accepted record, handed to the sink. `payload` points into the datagram
-// buffer passed to process_datagram and is valid only during the callback.
+// buffer passed to process_datagram, or into the sink's plaintext_buffer(),
+// and is valid only during the callback.
 struct Record {
   ContentType type;
   Epoch epoch;
   SequenceNumber sequence;
   bool had_cid;
   MutableByteSpan payload;
+  // The payload is in the buffer the sink's plaintext_buffer() gave for it.
+  bool in_sink_buffer = false;
 };
 
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
   virtual void on_record(const Record& record) = 0;
+  // Where a protected record of `type` may be decrypted to instead of in
+  // place in the datagram: at least `size` bytes that stay valid until the
+  // on_record() call that follows (if the record authenticates), not inside
+  // the datagram; empty (the default) for in place. Asked only when the type
+  // is known before decryption (not for tls12_cid records). A connection
+  // gives application data a receive-queue buffer, so the plaintext is
+  // written once, where the application reads it.
+  virtual MutableByteSpan plaintext_buffer(ContentType type, size_t size) {
+    (void)type;
+    (void)size;
+    return {};
+  }
 };
 
 // What the handshake's fragmenter needs from the record layer: how many bytes

@@ -95,7 +95,9 @@ Result<void> parse_fields(ByteReader& r, SessionState& s) {
   if (master.size() != kMasterSecretSize) return decode_error("master secret is not 48 bytes");
   s.master_secret = SecretBytes(master);
 
-  CACHET_TRY(parse_certificates(r, s.peer_certificates));
+  std::vector<Bytes> certificates;
+  CACHET_TRY(parse_certificates(r, certificates));
+  s.peer_certificates = std::move(certificates);
   CACHET_ASSIGN_OR_RETURN(ByteSpan psk_identity, r.prefixed_bytes16());
   if (psk_identity.size() > kMaxNameSize) return too_large("PSK identity too long");
   s.psk_identity = to_bytes(psk_identity);

@@ -5,6 +5,8 @@
 #include <cachet/error.hpp>
 
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,40 @@ inline constexpr size_t kMaxPeerCertificates = 16;
 inline constexpr size_t kMaxPeerCertificateSize = 16384;
 inline constexpr size_t kMaxNameSize = 255;
 
+// The peer's certificate chain (DER, leaf first) or its one raw public key:
+// immutable and shared. Every client of one Context that validated the same
+// chain, and the sessions kept from them, hold one copy (issue #9 target 6:
+// a server's two-certificate chain was ~1 KB of each idle client endpoint).
+class PeerCertificates {
+ public:
+  using List = std::vector<Bytes>;
+  PeerCertificates() = default;
+  PeerCertificates(List certificates)  // NOLINT: implicit, as the vector it replaces
+      : list_(certificates.empty() ? nullptr : std::make_shared<const List>(std::move(certificates))) {}
+  PeerCertificates(std::initializer_list<Bytes> certificates) : PeerCertificates(List(certificates)) {}
+  explicit PeerCertificates(std::shared_ptr<const List> shared) : list_(std::move(shared)) {
+    if (list_ && list_->empty()) list_.reset();
+  }
+
+  const List& list() const noexcept { return list_ ? *list_ : empty_list(); }
+  operator const List&() const noexcept { return list(); }  // NOLINT: reads as the vector
+  bool empty() const noexcept { return list().empty(); }
+  size_t size() const noexcept { return list().size(); }
+  List::const_iterator begin() const noexcept { return list().begin(); }
+  List::const_iterator end() const noexcept { return list().end(); }
+  const Bytes& front() const noexcept { return list().front(); }
+  const Bytes& operator[](size_t i) const noexcept { return list()[i]; }
+  // The shared list itself (nullptr when empty), to hand on without a copy.
+  const std::shared_ptr<const List>& shared() const noexcept { return list_; }
+
+ private:
+  static const List& empty_list() noexcept {
+    static const List kEmpty;
+    return kEmpty;
+  }
+  std::shared_ptr<const List> list_;
+};
+
 struct SessionState {
   uint16_t version = 0xfefd;  // DTLS 1.2
   uint16_t cipher_suite = 0;
@@ -33,7 +69,7 @@ struct SessionState {
   // Who the peer was: its certificate chain (leaf first) or, for a raw
   // public key, one SubjectPublicKeyInfo; PSK suites: the identity.
   uint8_t peer_certificate_type = kCertificateTypeX509;
-  std::vector<Bytes> peer_certificates;
+  PeerCertificates peer_certificates;
   Bytes psk_identity;
   bool client_authenticated = false;
   std::string server_name;  // SNI of the handshake that made the session

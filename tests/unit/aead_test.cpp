@@ -847,6 +847,77 @@ BOOST_AUTO_TEST_CASE(contiguous_record_layout) {
   }
 }
 
+// Out of place: sealing from a separate plaintext buffer gives the same
+// ciphertext and tag as sealing in place, on every algorithm and backend,
+// with the tag after the text (the record layout: GnuTLS's one-buffer call)
+// and apart from it (its iovec call after a copy); the input is left as it
+// was. Opening out of place gives the plaintext back and leaves the
+// ciphertext; a forgery zeroes the output and still leaves the ciphertext.
+// Lengths that differ, and buffers that partly overlap, are refused.
+BOOST_AUTO_TEST_CASE(out_of_place_matches_in_place) {
+  cachet::DeterministicRandom rng(0xa3ad0009);
+  for (AeadAlgorithm alg : kAllAlgorithms) {
+    const auto p = cachet::crypto::aead_params(alg);
+    for (AeadBackend backend : {AeadBackend::kGnuTls, AeadBackend::kNettle}) {
+      if (backend == AeadBackend::kGnuTls && p.mode != AeadMode::kGcm) continue;
+      const Aead aead = make(alg, random_bytes(rng, p.key_size), backend);
+      for (size_t length : {0, 1, 16, 17, 1200}) {
+        BOOST_TEST_CONTEXT(name(alg) << " " << name(backend) << " length " << length) {
+          const Bytes nonce = random_bytes(rng, 12);
+          const Bytes aad = random_bytes(rng, 13);
+          const Bytes plaintext = random_bytes(rng, length);
+          // In place: the reference.
+          Bytes expected = plaintext;
+          expected.resize(length + p.tag_size);
+          const MutableByteSpan e(expected);
+          BOOST_REQUIRE(aead.seal(nonce, aad, e.first(length), e.last(p.tag_size)).ok());
+
+          for (bool contiguous : {true, false}) {
+            const Bytes input = plaintext;
+            Bytes record(length + p.tag_size + 1, 0xee);  // split: one byte between text and tag
+            const MutableByteSpan r(record);
+            const MutableByteSpan text = r.first(length);
+            const MutableByteSpan tag = contiguous ? r.subspan(length, p.tag_size) : r.last(p.tag_size);
+            BOOST_REQUIRE(aead.seal(nonce, aad, input, text, tag).ok());
+            BOOST_TEST(input == plaintext);
+            Bytes got(text.begin(), text.end());
+            got.insert(got.end(), tag.begin(), tag.end());
+            BOOST_TEST(got == expected, "contiguous " << contiguous);
+
+            Bytes opened(length, 0xaa);
+            const Bytes sealed_text(text.begin(), text.end());
+            BOOST_TEST(aead.open(nonce, aad, text, tag, opened).ok());
+            BOOST_TEST(opened == plaintext);
+            BOOST_TEST(Bytes(text.begin(), text.end()) == sealed_text);
+
+            if (length > 0) {
+              text[0] ^= 0x01;
+              Bytes refused(length, 0xaa);
+              BOOST_TEST((code_of(aead.open(nonce, aad, text, tag, refused)) == ErrorCode::kAuthenticationFailed));
+              BOOST_TEST(all_zero(refused));
+              BOOST_TEST(text[0] == (sealed_text[0] ^ 0x01));
+            }
+          }
+          // Refused: lengths that differ, and a partial overlap.
+          Bytes buf(2 * length + p.tag_size + 2);
+          const MutableByteSpan b(buf);
+          Bytes tag(p.tag_size);
+          BOOST_TEST((code_of(aead.seal(nonce, aad, plaintext, b.first(length + 1), tag)) ==
+                      ErrorCode::kInvalidArgument));
+          BOOST_TEST((code_of(aead.open(nonce, aad, plaintext, tag, b.first(length + 1))) ==
+                      ErrorCode::kInvalidArgument));
+          if (length > 1) {
+            BOOST_TEST((code_of(aead.seal(nonce, aad, b.first(length), b.subspan(1, length), tag)) ==
+                        ErrorCode::kInvalidArgument));
+            BOOST_TEST((code_of(aead.open(nonce, aad, b.subspan(1, length), tag, b.first(length))) ==
+                        ErrorCode::kInvalidArgument));
+          }
+        }
+      }
+    }
+  }
+}
+
 // A flipped bit anywhere in ciphertext, tag or AAD fails on both backends with
 // kAuthenticationFailed, and the buffer comes back zeroed (RFC 5116 §2.2).
 BOOST_AUTO_TEST_CASE(tampering_fails_on_both_backends) {
@@ -962,8 +1033,8 @@ BOOST_AUTO_TEST_CASE(one_thread_keys_match_shared_keys) {
   }
 }
 
-// Seal and open never allocate, on either backend (1000 of each, 1200-byte
-// records). The counter is shown to see GnuTLS's own allocations first:
+// Seal and open never allocate, on either backend (1000 of each, in place
+// and out of place, 1200-byte records). The counter is shown to see GnuTLS's own allocations first:
 // creating a GnuTLS key allocates its handle.
 BOOST_AUTO_TEST_CASE(no_allocation_per_call) {
 #ifndef CACHET_COUNT_MALLOC
@@ -984,13 +1055,16 @@ BOOST_AUTO_TEST_CASE(no_allocation_per_call) {
       if (backend == AeadBackend::kGnuTls && p.mode != AeadMode::kGcm) continue;
       BOOST_TEST_CONTEXT(name(alg) << " " << name(backend)) {
         const Aead aead = make(alg, Bytes(p.key_size, 0x5a), backend);
-        Bytes nonce(12, 1), aad(13, 2), record(1200, 3), tag(p.tag_size), bad_tag(p.tag_size);
+        Bytes nonce(12, 1), aad(13, 2), record(1200, 3), other(1200), tag(p.tag_size), bad_tag(p.tag_size);
         bool all_ok = true;
         const unsigned long n = allocations_during([&] {
           for (uint32_t i = 0; i < 1000; ++i) {
             std::memcpy(nonce.data(), &i, sizeof i);
             all_ok &= aead.seal(nonce, aad, record, tag).ok();
             all_ok &= aead.open(nonce, aad, record, tag).ok();
+            // Out of place, as the record layer calls them.
+            all_ok &= aead.seal(nonce, aad, record, other, tag).ok();
+            all_ok &= aead.open(nonce, aad, other, tag, record).ok();
           }
           // The failure path too.
           all_ok &= !aead.open(nonce, aad, record, bad_tag).ok();

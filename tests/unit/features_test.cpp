@@ -689,16 +689,17 @@ BOOST_AUTO_TEST_CASE(peer_chain_cache_remembers_only_what_still_holds) {
   auto server = cid_server(std::nullopt);
   const PeerChainCache& cache = *client->impl().peer_chains.cache;
   {
-    test::Link l(client, server);
-    BOOST_TEST_REQUIRE(l.handshake());
-  }
-  BOOST_TEST(cache.size() == 1u);
-  BOOST_TEST(cache.hits() == 0u);
-  {
+    test::Link first(client, server);
+    BOOST_TEST_REQUIRE(first.handshake());
+    BOOST_TEST(cache.size() == 1u);
+    BOOST_TEST(cache.hits() == 0u);
     test::Link l(client, server);
     BOOST_TEST_REQUIRE(l.handshake());
     BOOST_TEST(l.client->verify_result() == 0);
     BOOST_TEST(l.client->peer_certificates().size() == 2u);
+    // Both clients hold the one remembered copy of the chain, not one each.
+    BOOST_TEST(&l.client->peer_certificates() == &first.client->peer_certificates());
+    BOOST_TEST(l.client->peer_certificates() == first.client->peer_certificates());
   }
   BOOST_TEST(cache.hits() == 1u);
   {  // another name is another entry, and the name check fails

@@ -297,4 +297,115 @@ BOOST_AUTO_TEST_CASE(bad_versions_and_unknown_types_are_dropped) {
   BOOST_TEST(p.receiver.stats().received == 3u);
 }
 
+namespace {
+
+// A sink that offers its own buffer for application data, as a Connection
+// offers its receive queue's spare slot.
+struct BufferingSink : test::CollectingSink {
+  Bytes buffer;
+  std::vector<ContentType> asked;
+  std::vector<bool> in_buffer;  // per record: the payload is in `buffer`
+  MutableByteSpan plaintext_buffer(ContentType type, size_t size) override {
+    asked.push_back(type);
+    if (type != ContentType::kApplicationData) return {};
+    buffer.assign(size, 0xaa);
+    return buffer;
+  }
+  void on_record(const Record& r) override {
+    CollectingSink::on_record(r);
+    const bool in = r.payload.data() >= buffer.data() && r.payload.data() < buffer.data() + buffer.size();
+    BOOST_TEST(r.in_sink_buffer == in);
+    in_buffer.push_back(r.in_sink_buffer);
+  }
+};
+
+}  // namespace
+
+// Application data opens straight into the sink's buffer (the datagram keeps
+// its ciphertext); other types, and tls12_cid records (whose type is inside),
+// open in place; a forgery leaves nothing in the buffer.
+BOOST_AUTO_TEST_CASE(application_data_opens_into_the_sinks_buffer) {
+  const Bytes cid = test::hex("0a0b0c0d");
+  for (AeadAlgorithm alg : test::kAllAeads) {
+    for (bool with_cid : {false, true}) {
+      BOOST_TEST_CONTEXT(static_cast<int>(alg) << " cid " << with_cid) {
+        RecordLayer sender, receiver;
+        BufferingSink sink;
+        Instant now{};
+        BOOST_REQUIRE(sender.set_send_cid(with_cid ? ByteSpan(cid) : ByteSpan()).ok());
+        BOOST_REQUIRE(receiver.set_receive_cid(with_cid ? ByteSpan(cid) : ByteSpan()).ok());
+        BOOST_REQUIRE(sender.install_write_epoch(Epoch(1), test::make_protection(alg, 5)).ok());
+        BOOST_REQUIRE(receiver.install_read_epoch(Epoch(1), test::make_protection(alg, 5), now, sink).ok());
+        auto seal = [&](ContentType type, std::string_view text) {
+          Bytes out(text.size() + 128);
+          auto n = sender.seal(Epoch(1), type, as_bytes(text), out);
+          BOOST_REQUIRE(n.ok());
+          out.resize(*n);
+          return out;
+        };
+
+        const Bytes sealed = seal(ContentType::kApplicationData, "straight into the queue");
+        Bytes datagram = sealed;
+        receiver.process_datagram(datagram, now, sink);
+        BOOST_TEST_REQUIRE(sink.records.size() == 1u);
+        BOOST_TEST(std::string(sink.records[0].payload.begin(), sink.records[0].payload.end()) ==
+                   "straight into the queue");
+        BOOST_TEST(sink.in_buffer[0] == !with_cid);
+        BOOST_TEST((datagram == sealed) == !with_cid);  // in place only for tls12_cid
+
+        Bytes handshake = seal(ContentType::kHandshake, "a handshake message");
+        receiver.process_datagram(handshake, now, sink);
+        BOOST_TEST_REQUIRE(sink.records.size() == 2u);
+        BOOST_TEST(!sink.in_buffer[1]);
+        if (with_cid) {
+          BOOST_TEST(sink.asked.empty());
+        } else {
+          BOOST_TEST((sink.asked == std::vector<ContentType>{ContentType::kApplicationData, ContentType::kHandshake}));
+        }
+
+        Bytes forged = seal(ContentType::kApplicationData, "forged");
+        forged[forged.size() - 20] ^= 0x01;
+        receiver.process_datagram(forged, now, sink);
+        BOOST_TEST(sink.records.size() == 2u);
+        BOOST_TEST(receiver.stats().dropped_for(DropReason::kAuthentication) == 1u);
+        if (!with_cid) BOOST_TEST(std::all_of(sink.buffer.begin(), sink.buffer.begin() + 6, [](uint8_t b) { return b == 0; }));
+      }
+    }
+  }
+}
+
+// The payload is read wherever it lies: apart from the output, at the
+// record's body position (in place), or in the output past the body's start
+// (moved there first).
+BOOST_AUTO_TEST_CASE(seal_reads_the_payload_wherever_it_lies) {
+  for (AeadAlgorithm alg : {AeadAlgorithm::kAes128Gcm, AeadAlgorithm::kChaCha20Poly1305, AeadAlgorithm::kAes128Ccm8}) {
+    const std::string text = "the payload of one record, forty bytes..";
+    Bytes expected;
+    for (int where = 0; where < 3; ++where) {
+      BOOST_TEST_CONTEXT(static_cast<int>(alg) << " placement " << where) {
+        RecordLayer sender, receiver;
+        test::CollectingSink sink;
+        BOOST_REQUIRE(sender.install_write_epoch(Epoch(1), test::make_protection(alg, 6)).ok());
+        BOOST_REQUIRE(receiver.install_read_epoch(Epoch(1), test::make_protection(alg, 6), Instant{}, sink).ok());
+        Bytes out(text.size() + 128);
+        const size_t body = sender.overhead(Epoch(1)) - crypto::aead_params(alg).tag_size;  // header + explicit nonce
+        ByteSpan payload = as_bytes(text);
+        const size_t at[] = {0, body, body + 7};
+        if (where > 0) {
+          std::memcpy(out.data() + at[where], text.data(), text.size());
+          payload = ByteSpan(out.data() + at[where], text.size());
+        }
+        auto n = sender.seal(Epoch(1), ContentType::kApplicationData, payload, out);
+        BOOST_REQUIRE(n.ok());
+        out.resize(*n);
+        if (where == 0) expected = out;
+        BOOST_TEST(out == expected);  // same keys and sequence: same record
+        receiver.process_datagram(out, Instant{}, sink);
+        BOOST_TEST_REQUIRE(sink.records.size() == 1u);
+        BOOST_TEST(std::string(sink.records[0].payload.begin(), sink.records[0].payload.end()) == text);
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

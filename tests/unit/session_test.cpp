@@ -223,17 +223,20 @@ BOOST_AUTO_TEST_CASE(session_id_over_32_bytes_is_rejected) {
 
 BOOST_AUTO_TEST_CASE(too_many_peer_certificates_are_rejected) {
   SessionState s = full_state();
-  s.peer_certificates.assign(cachet::session::kMaxPeerCertificates + 1, filled(10, 0x30));
+  s.peer_certificates = std::vector<Bytes>(cachet::session::kMaxPeerCertificates + 1, filled(10, 0x30));
   check_rejected(s);
-  s.peer_certificates.assign(cachet::session::kMaxPeerCertificates, filled(10, 0x30));
+  s.peer_certificates = std::vector<Bytes>(cachet::session::kMaxPeerCertificates, filled(10, 0x30));
   check_accepted(s);
 }
 
 BOOST_AUTO_TEST_CASE(oversized_peer_certificate_is_rejected) {
   SessionState s = full_state();
-  s.peer_certificates[1] = filled(cachet::session::kMaxPeerCertificateSize + 1, 0x30);
+  std::vector<Bytes> certificates = s.peer_certificates;
+  certificates[1] = filled(cachet::session::kMaxPeerCertificateSize + 1, 0x30);
+  s.peer_certificates = certificates;
   check_rejected(s);
-  s.peer_certificates[1] = filled(cachet::session::kMaxPeerCertificateSize, 0x30);
+  certificates[1] = filled(cachet::session::kMaxPeerCertificateSize, 0x30);
+  s.peer_certificates = certificates;
   check_accepted(s);
 }
 
