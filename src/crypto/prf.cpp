@@ -21,14 +21,14 @@ void update_seed(Hmac& mac, std::string_view label, ByteSpan seed_a, ByteSpan se
 
 Result<void> tls12_prf(HashAlgorithm alg, ByteSpan secret, std::string_view label,
                        ByteSpan seed_a, ByteSpan seed_b, MutableByteSpan out) {
-  // RFC 5246 §5: TLS 1.2 suites use P_SHA256 (or the suite's stronger hash);
-  // the TLS 1.0/1.1 MD5/SHA-1 PRF is not supported.
-  if (alg == HashAlgorithm::kSha1) return Error(ErrorCode::kUnsupported, "TLS 1.2 PRF with SHA-1");
   Hmac mac(alg, secret);
   return tls12_prf(mac, label, seed_a, seed_b, out);
 }
 
 Result<void> tls12_prf(Hmac& mac, std::string_view label, ByteSpan seed_a, ByteSpan seed_b, MutableByteSpan out) {
+  // RFC 5246 §5: TLS 1.2 suites use P_SHA256 (or the suite's stronger hash);
+  // the TLS 1.0/1.1 MD5/SHA-1 PRF is not supported. Every PRF run comes
+  // through here, so this is the one place that refuses it.
   if (mac.algorithm() == HashAlgorithm::kSha1) return Error(ErrorCode::kUnsupported, "TLS 1.2 PRF with SHA-1");
   // RFC 5246 §5: PRF(secret, label, seed) = P_<hash>(secret, label + seed), where
   //   A(0) = seed, A(i) = HMAC(secret, A(i-1)),

@@ -231,8 +231,10 @@ Result<void> Handshake12::install_write_keys() {
 }
 
 Result<Bytes> Handshake12::finished_data(bool from_client) const {
-  if (w_->master_mac) return finished_verify_data(*w_->master_mac, from_client, w_->transcript.current_hash());
-  return finished_verify_data(params_.suite->prf_hash, params_.master_secret, from_client, w_->transcript.current_hash());
+  // derive_key_block() keys master_mac, and follows every master secret
+  // (full or resumed), so a Finished always finds it.
+  if (!w_->master_mac) return Error(ErrorCode::kInternal, "Finished computed before the key block");
+  return finished_verify_data(*w_->master_mac, from_client, w_->transcript.current_hash());
 }
 
 std::optional<crypto::SignatureScheme> Handshake12::pick_signature_scheme(const std::vector<uint16_t>* peer) const {

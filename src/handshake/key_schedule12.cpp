@@ -42,7 +42,6 @@ Result<SecretBytes> extended_master_secret(crypto::HashAlgorithm prf, ByteSpan p
 
 Result<KeyBlock> derive_key_block(crypto::HashAlgorithm prf, crypto::AeadAlgorithm aead, ByteSpan master,
                                   ByteSpan client_random, ByteSpan server_random) {
-  if (prf == crypto::HashAlgorithm::kSha1) return Error(ErrorCode::kUnsupported, "TLS 1.2 PRF with SHA-1");
   crypto::Hmac mac(prf, master);
   return derive_key_block(mac, aead, client_random, server_random);
 }
@@ -61,7 +60,6 @@ Result<KeyBlock> derive_key_block(crypto::Hmac& master_mac, crypto::AeadAlgorith
 
 Result<Bytes> finished_verify_data(crypto::HashAlgorithm prf, ByteSpan master, bool from_client,
                                    ByteSpan transcript_hash) {
-  if (prf == crypto::HashAlgorithm::kSha1) return Error(ErrorCode::kUnsupported, "TLS 1.2 PRF with SHA-1");
   crypto::Hmac mac(prf, master);
   return finished_verify_data(mac, from_client, transcript_hash);
 }

@@ -1,8 +1,33 @@
 #include "pki/trust_store.hpp"
 
+#include <algorithm>
+#include <mutex>
+
 #include "pki/trust_store_impl.hpp"
 
 namespace cachet::pki {
+
+Result<Certificate> TrustStore::Impl::parsed_anchor(ByteSpan der) const {
+  // Under the lock; nullptr when not remembered.
+  auto find = [this, der]() -> const Certificate* {
+    for (const Certificate& c : parsed) {
+      if (std::equal(c.der().begin(), c.der().end(), der.begin(), der.end())) return &c;
+    }
+    return nullptr;
+  };
+  {
+    const std::lock_guard<std::mutex> lock(parsed_mutex);
+    if (const Certificate* c = find()) return *c;
+  }
+  // Parsed outside the lock (other threads keep verifying meanwhile).
+  CACHET_ASSIGN_OR_RETURN(Certificate cert, Certificate::from_der(der));
+  const std::lock_guard<std::mutex> lock(parsed_mutex);
+  if (find() == nullptr) {  // another thread may have added it meanwhile
+    if (parsed.size() == kParsedAnchors) parsed.pop_back();
+    parsed.insert(parsed.begin(), cert);
+  }
+  return cert;
+}
 
 TrustStore::TrustStore(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
 TrustStore::TrustStore(TrustStore&&) noexcept = default;

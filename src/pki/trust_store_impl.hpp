@@ -21,19 +21,7 @@ struct TrustStore::Impl {
   // signature check (issue #9, hs.*.fresh). Verification runs on many
   // threads at once, hence the lock.
   static constexpr size_t kParsedAnchors = 16;
-  Result<Certificate> parsed_anchor(ByteSpan der) const {
-    {
-      const std::lock_guard<std::mutex> lock(parsed_mutex);
-      for (const Certificate& c : parsed) {
-        if (std::equal(c.der().begin(), c.der().end(), der.begin(), der.end())) return c;
-      }
-    }
-    CACHET_ASSIGN_OR_RETURN(Certificate cert, Certificate::from_der(der));
-    const std::lock_guard<std::mutex> lock(parsed_mutex);
-    if (parsed.size() == kParsedAnchors) parsed.pop_back();
-    parsed.insert(parsed.begin(), cert);
-    return cert;
-  }
+  Result<Certificate> parsed_anchor(ByteSpan der) const;
   mutable std::mutex parsed_mutex;
   mutable std::vector<Certificate> parsed;
 
