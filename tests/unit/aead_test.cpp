@@ -25,6 +25,7 @@
 #include "base/hex.hpp"
 #include "base/random.hpp"
 #include "crypto/aead.hpp"
+#include "count_allocations.hpp"
 #include "crypto/record_mask.hpp"
 #include "heap_in_use.hpp"
 #include "test_util.hpp"
@@ -40,35 +41,8 @@ using cachet::crypto::AeadBackend;
 using cachet::crypto::AeadMode;
 using cachet::crypto::AeadSharing;
 using cachet::crypto::RecordNumberMask;
+using cachet::test::allocations_during;
 using cachet::test::hex;
-
-namespace {
-
-thread_local bool g_counting = false;
-thread_local unsigned long g_allocations = 0;
-
-}  // namespace
-
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-#define CACHET_COUNT_MALLOC 1
-extern "C" {
-void* __libc_malloc(size_t);
-void* __libc_calloc(size_t, size_t);
-void* __libc_realloc(void*, size_t);
-void* malloc(size_t n) {
-  if (g_counting) ++g_allocations;
-  return __libc_malloc(n);
-}
-void* calloc(size_t n, size_t m) {
-  if (g_counting) ++g_allocations;
-  return __libc_calloc(n, m);
-}
-void* realloc(void* p, size_t n) {
-  if (g_counting) ++g_allocations;
-  return __libc_realloc(p, n);
-}
-}
-#endif
 
 namespace {
 
@@ -716,15 +690,6 @@ size_t differential_length(cachet::DeterministicRandom& rng, size_t i) {
   return rng.uniform(2049);
 }
 
-// Allocations made by the current thread while `f` runs.
-template <typename F>
-unsigned long allocations_during(F&& f) {
-  g_allocations = 0;
-  g_counting = true;
-  f();
-  g_counting = false;
-  return g_allocations;
-}
 
 using cachet::test::heap_in_use;
 

@@ -1,9 +1,9 @@
 // Zero allocations per record in steady state (issue #9).
 //
-// This program replaces the global operator new/delete and, outside
-// sanitizer builds, interposes malloc/calloc/realloc (forwarding to glibc's
-// __libc_* entry points), so an allocation anywhere — Cachet, libstdc++,
-// nettle, GnuTLS — is counted while a test has counting switched on.
+// This program counts every allocation (count_allocations.hpp: operator
+// new/delete replaced, malloc/calloc/realloc interposed outside sanitizer
+// builds), so an allocation anywhere — Cachet, libstdc++, nettle, GnuTLS —
+// is counted while a test has counting switched on.
 #define BOOST_TEST_MODULE cachet_alloc
 #include <boost/test/unit_test.hpp>
 
@@ -16,71 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "count_allocations.hpp"
 #include "heap_in_use.hpp"
 #include "test_util.hpp"
 
-namespace {
-
-thread_local bool g_counting = false;
-thread_local unsigned long g_allocations = 0;
-
-void note_allocation() {
-  if (g_counting) ++g_allocations;
-}
-
-}  // namespace
-
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-#define CACHET_COUNT_MALLOC 1
-extern "C" {
-void* __libc_malloc(size_t);
-void* __libc_calloc(size_t, size_t);
-void* __libc_realloc(void*, size_t);
-void __libc_free(void*);
-}
-namespace {
-void* raw_malloc(size_t n) { return __libc_malloc(n); }
-void raw_free(void* p) { __libc_free(p); }
-}  // namespace
-#else
-namespace {
-void* raw_malloc(size_t n) { return std::malloc(n); }
-void raw_free(void* p) { std::free(p); }
-}  // namespace
-#endif
-
-void* operator new(size_t n) {
-  note_allocation();
-  if (void* p = raw_malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](size_t n) { return operator new(n); }
-void* operator new(size_t n, const std::nothrow_t&) noexcept {
-  note_allocation();
-  return raw_malloc(n == 0 ? 1 : n);
-}
-void* operator new[](size_t n, const std::nothrow_t& t) noexcept { return operator new(n, t); }
-void operator delete(void* p) noexcept { raw_free(p); }
-void operator delete[](void* p) noexcept { raw_free(p); }
-void operator delete(void* p, size_t) noexcept { raw_free(p); }
-void operator delete[](void* p, size_t) noexcept { raw_free(p); }
-
-#ifdef CACHET_COUNT_MALLOC
-extern "C" {
-void* malloc(size_t n) {
-  note_allocation();
-  return __libc_malloc(n);
-}
-void* calloc(size_t n, size_t m) {
-  note_allocation();
-  return __libc_calloc(n, m);
-}
-void* realloc(void* p, size_t n) {
-  note_allocation();
-  return __libc_realloc(p, n);
-}
-}
-#endif
+using cachet::test::g_allocations;
+using cachet::test::g_counting;
 
 namespace cachet {
 namespace {
