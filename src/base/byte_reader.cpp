@@ -2,45 +2,14 @@
 
 namespace cachet {
 
+Error ByteReader::truncated(const char* what) noexcept { return Error(ErrorCode::kTruncated, what); }
+
 Result<uint64_t> ByteReader::big_endian(size_t width) noexcept {
-  if (remaining() < width) return Error(ErrorCode::kTruncated, "integer runs past the end");
+  if (remaining() < width) return truncated("integer runs past the end");
   uint64_t v = 0;
   for (size_t i = 0; i < width; ++i) v = (v << 8) | data_[pos_ + i];
   pos_ += width;
   return v;
-}
-
-Result<uint8_t> ByteReader::u8() noexcept {
-  if (remaining() < 1) return Error(ErrorCode::kTruncated, "u8 runs past the end");
-  return data_[pos_++];
-}
-
-Result<uint16_t> ByteReader::u16() noexcept {
-  auto v = big_endian(2);
-  if (!v) return v.error();
-  return static_cast<uint16_t>(*v);
-}
-
-Result<uint32_t> ByteReader::u24() noexcept {
-  auto v = big_endian(3);
-  if (!v) return v.error();
-  return static_cast<uint32_t>(*v);
-}
-
-Result<uint32_t> ByteReader::u32() noexcept {
-  auto v = big_endian(4);
-  if (!v) return v.error();
-  return static_cast<uint32_t>(*v);
-}
-
-Result<uint64_t> ByteReader::u48() noexcept { return big_endian(6); }
-Result<uint64_t> ByteReader::u64() noexcept { return big_endian(8); }
-
-Result<ByteSpan> ByteReader::bytes(size_t n) noexcept {
-  if (remaining() < n) return Error(ErrorCode::kTruncated, "byte string runs past the end");
-  ByteSpan out = data_.subspan(pos_, n);
-  pos_ += n;
-  return out;
 }
 
 Result<void> ByteReader::copy_to(MutableByteSpan out) noexcept {

@@ -32,28 +32,6 @@ uint8_t* ByteWriter::grow_slow(size_t n) noexcept {
   return out;
 }
 
-void ByteWriter::u24(uint32_t v) noexcept {
-  if (v > 0xffffff) return fail(Error(ErrorCode::kOutOfRange, "value does not fit 24 bits"));
-  big_endian(v, 3);
-}
-
-void ByteWriter::u48(uint64_t v) noexcept {
-  if (v > 0xffffffffffffULL) return fail(Error(ErrorCode::kOutOfRange, "value does not fit 48 bits"));
-  big_endian(v, 6);
-}
-
-void ByteWriter::bytes(ByteSpan data) noexcept {
-  if (data.empty()) return;
-  uint8_t* out = grow(data.size());
-  if (out != nullptr) std::memmove(out, data.data(), data.size());
-}
-
-MutableByteSpan ByteWriter::reserve(size_t n) noexcept {
-  uint8_t* out = grow(n);
-  if (out == nullptr) return {};
-  return {out, n};
-}
-
 ByteWriter::Prefix ByteWriter::begin_prefix(size_t width) noexcept {
   Prefix p{size_, width};
   if (width < 1 || width > 4) {
@@ -86,7 +64,7 @@ void ByteWriter::prefixed_bytes(size_t width, ByteSpan data) noexcept {
   end_prefix(p);
 }
 
-Result<void> ByteWriter::status() const noexcept {
+Result<void> ByteWriter::status_slow() const noexcept {
   if (error_.code() != ErrorCode::kOk) return error_;
   if (open_prefixes_ != 0) return Error(ErrorCode::kInternal, "length prefix left open");
   return ok();

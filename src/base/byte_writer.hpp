@@ -11,6 +11,8 @@
 
 #include <cachet/error.hpp>
 
+#include <cstring>
+
 #include "base/bytes.hpp"
 
 namespace cachet {
@@ -32,16 +34,30 @@ class ByteWriter {
   ByteWriter(const ByteWriter&) = delete;
   ByteWriter& operator=(const ByteWriter&) = delete;
 
-  void u8(uint8_t v) noexcept { big_endian(v, 1); }
-  void u16(uint16_t v) noexcept { big_endian(v, 2); }
-  void u24(uint32_t v) noexcept;
-  void u32(uint32_t v) noexcept { big_endian(v, 4); }
-  void u48(uint64_t v) noexcept;
-  void u64(uint64_t v) noexcept { big_endian(v, 8); }
-  void bytes(ByteSpan data) noexcept;
+  void u8(uint8_t v) noexcept { put<1>(v); }
+  void u16(uint16_t v) noexcept { put<2>(v); }
+  void u24(uint32_t v) noexcept {
+    if (v > 0xffffff) return fail_cold(ErrorCode::kOutOfRange, "value does not fit 24 bits");
+    put<3>(v);
+  }
+  void u32(uint32_t v) noexcept { put<4>(v); }
+  void u48(uint64_t v) noexcept {
+    if (v > 0xffffffffffffULL) return fail_cold(ErrorCode::kOutOfRange, "value does not fit 48 bits");
+    put<6>(v);
+  }
+  void u64(uint64_t v) noexcept { put<8>(v); }
+  void bytes(ByteSpan data) noexcept {
+    if (data.empty()) return;
+    uint8_t* out = grow(data.size());
+    if (out != nullptr) std::memmove(out, data.data(), data.size());
+  }
   // Reserves n bytes and returns them for the caller to fill (e.g. an AEAD
   // writing in place); empty on error.
-  MutableByteSpan reserve(size_t n) noexcept;
+  MutableByteSpan reserve(size_t n) noexcept {
+    uint8_t* out = grow(n);
+    if (out == nullptr) return {};
+    return {out, n};
+  }
 
   Prefix begin_prefix(size_t width) noexcept;
   void end_prefix(Prefix prefix) noexcept;
@@ -51,13 +67,21 @@ class ByteWriter {
   size_t size() const noexcept { return size_; }
   ByteSpan written() const noexcept { return ByteSpan(base_, size_); }
   // Error state, or kInternal when a prefix is still open.
-  Result<void> status() const noexcept;
+  Result<void> status() const noexcept {
+    if (error_.code() != ErrorCode::kOk || open_prefixes_ != 0) [[unlikely]] return status_slow();
+    return ok();
+  }
   // Growable mode: hands over the bytes (or the error).
   Result<Bytes> take();
 
  private:
   // Messages are written a few bytes at a time, so the common case (room
   // left, no error) is inline: a pointer bump.
+  template <size_t Width>
+  void put(uint64_t v) noexcept {
+    uint8_t* out = grow(Width);
+    if (out != nullptr) store_be<Width>(out, v);
+  }
   void big_endian(uint64_t v, size_t width) noexcept {
     uint8_t* out = grow(width);
     if (out == nullptr) return;
@@ -71,6 +95,8 @@ class ByteWriter {
     return out;
   }
   uint8_t* grow_slow(size_t n) noexcept;
+  Result<void> status_slow() const noexcept;
+  [[gnu::cold, gnu::noinline]] void fail_cold(ErrorCode code, const char* what) noexcept { fail(Error(code, what)); }
   void fail(Error e) noexcept {
     if (error_.code() == ErrorCode::kOk) error_ = e;
     room_ = 0;  // every later write takes the slow path, which refuses it

@@ -636,7 +636,7 @@ Result<void> Connection::write(std::span<const uint8_t> data) {
     c.outgoing.pop_back();
     return n.error();
   }
-  out.resize(*n);
+  if (out.size() != *n) out.resize(*n);
   ++c.stats.datagrams_sent;
   return ok();
 }

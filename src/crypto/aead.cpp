@@ -95,17 +95,18 @@ AeadParams aead_params(AeadAlgorithm alg) noexcept {
   return {AeadMode::kGcm, 0, 0, 0};
 }
 
-// One keyed AEAD. Aead checks the tag buffer size, the text lengths (`in`
-// and `out` equal, and either the same buffer or disjoint), then
-// check_nonce(), before calling seal() or open(); open() may leave `out` in
-// any state on failure (Aead wipes it).
+// One keyed AEAD. Aead checks the tag buffer size and the text lengths
+// (`in` and `out` equal, and either the same buffer or disjoint) before
+// calling seal() or open(), which check the nonce first (each backend's own
+// check_nonce(), called directly: one virtual call per operation) and
+// refuse (kBadNonce, kInvalidArgument) before writing anything; past that
+// check, open() may leave `out` in any state on failure (Aead wipes it).
 struct Aead::Impl {
   Impl(AeadMode m, size_t t, AeadBackend b) noexcept : mode(m), tag_size(t), backend(b) {}
   virtual ~Impl() = default;
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
 
-  virtual Result<void> check_nonce(size_t nonce_size, size_t msg_size) const noexcept = 0;
   virtual Result<void> seal(ByteSpan nonce, ByteSpan aad, ByteSpan in, MutableByteSpan out,
                             MutableByteSpan tag) const noexcept = 0;
   virtual Result<void> open(ByteSpan nonce, ByteSpan aad, ByteSpan in, ByteSpan tag,
@@ -129,7 +130,7 @@ class NettleGcm final : public Aead::Impl {
   }
   ~NettleGcm() override { secure_wipe(&table_, sizeof(table_)); }
 
-  Result<void> check_nonce(size_t nonce_size, size_t) const noexcept override {
+  Result<void> check_nonce(size_t nonce_size, size_t) const noexcept {
     // NIST SP 800-38D §5.2.1.1: any IV length >= 1 bit (12 bytes is the fast path).
     if (nonce_size == 0) return Error(ErrorCode::kBadNonce, "GCM nonce is empty");
     return ok();
@@ -137,6 +138,7 @@ class NettleGcm final : public Aead::Impl {
 
   Result<void> seal(ByteSpan nonce, ByteSpan aad, ByteSpan in, MutableByteSpan out,
                     MutableByteSpan tag) const noexcept override {
+    CACHET_TRY(check_nonce(nonce.size(), in.size()));
     gcm_ctx ctx;
     start(ctx, nonce, aad);
     gcm_encrypt(&ctx, &table_, aes_.get(), aes_.block, in.size(), out.data(), in.data());
@@ -148,6 +150,7 @@ class NettleGcm final : public Aead::Impl {
 
   Result<void> open(ByteSpan nonce, ByteSpan aad, ByteSpan in, ByteSpan tag,
                     MutableByteSpan out) const noexcept override {
+    CACHET_TRY(check_nonce(nonce.size(), in.size()));
     gcm_ctx ctx;
     start(ctx, nonce, aad);
     gcm_decrypt(&ctx, &table_, aes_.get(), aes_.block, in.size(), out.data(), in.data());
@@ -172,7 +175,7 @@ class NettleCcm final : public Aead::Impl {
   NettleCcm(ByteSpan key, size_t tag_bytes) noexcept
       : Impl(AeadMode::kCcm, tag_bytes, AeadBackend::kNettle), aes_(key) {}
 
-  Result<void> check_nonce(size_t nonce_size, size_t msg_size) const noexcept override {
+  Result<void> check_nonce(size_t nonce_size, size_t msg_size) const noexcept {
     // RFC 3610 §2: nonce of 15 - L bytes, 2 <= L <= 8; the message length
     // must fit in L bytes.
     if (nonce_size < 7 || nonce_size > 13) return Error(ErrorCode::kBadNonce, "CCM nonce size");
@@ -183,6 +186,7 @@ class NettleCcm final : public Aead::Impl {
 
   Result<void> seal(ByteSpan nonce, ByteSpan aad, ByteSpan in, MutableByteSpan out,
                     MutableByteSpan tag) const noexcept override {
+    CACHET_TRY(check_nonce(nonce.size(), in.size()));
     ccm_ctx ctx;
     start(ctx, nonce, aad, in.size());
     ccm_encrypt(&ctx, aes_.get(), aes_.block, in.size(), out.data(), in.data());
@@ -193,6 +197,7 @@ class NettleCcm final : public Aead::Impl {
 
   Result<void> open(ByteSpan nonce, ByteSpan aad, ByteSpan in, ByteSpan tag,
                     MutableByteSpan out) const noexcept override {
+    CACHET_TRY(check_nonce(nonce.size(), in.size()));
     ccm_ctx ctx;
     start(ctx, nonce, aad, in.size());
     ccm_decrypt(&ctx, aes_.get(), aes_.block, in.size(), out.data(), in.data());
@@ -220,7 +225,7 @@ class NettleChaChaPoly1305 final : public Aead::Impl {
   }
   ~NettleChaChaPoly1305() override { secure_wipe(&keyed_, sizeof(keyed_)); }
 
-  Result<void> check_nonce(size_t nonce_size, size_t) const noexcept override {
+  Result<void> check_nonce(size_t nonce_size, size_t) const noexcept {
     // RFC 8439 §2.8: a 96-bit nonce.
     if (nonce_size != CHACHA_POLY1305_NONCE_SIZE)
       return Error(ErrorCode::kBadNonce, "ChaCha20-Poly1305 nonce size");
@@ -229,6 +234,7 @@ class NettleChaChaPoly1305 final : public Aead::Impl {
 
   Result<void> seal(ByteSpan nonce, ByteSpan aad, ByteSpan in, MutableByteSpan out,
                     MutableByteSpan tag) const noexcept override {
+    CACHET_TRY(check_nonce(nonce.size(), in.size()));
     chacha_poly1305_ctx ctx = keyed_;
     start(ctx, nonce, aad);
     chacha_poly1305_encrypt(&ctx, in.size(), out.data(), in.data());
@@ -239,6 +245,7 @@ class NettleChaChaPoly1305 final : public Aead::Impl {
 
   Result<void> open(ByteSpan nonce, ByteSpan aad, ByteSpan in, ByteSpan tag,
                     MutableByteSpan out) const noexcept override {
+    CACHET_TRY(check_nonce(nonce.size(), in.size()));
     chacha_poly1305_ctx ctx = keyed_;
     start(ctx, nonce, aad);
     chacha_poly1305_decrypt(&ctx, in.size(), out.data(), in.data());
@@ -283,7 +290,7 @@ class GnuTlsGcm final : public Aead::Impl {
   // gnutls_aead_cipher_deinit wipes the key schedule before freeing it.
   ~GnuTlsGcm() override { gnutls_aead_cipher_deinit(handle_); }
 
-  Result<void> check_nonce(size_t nonce_size, size_t) const noexcept override {
+  Result<void> check_nonce(size_t nonce_size, size_t) const noexcept {
     // GnuTLS's AES-GCM takes only 96-bit IVs (its setiv rejects others), which
     // is all the suites use (RFC 5288 §3 for DTLS 1.2, RFC 8446 §5.3 for 1.3).
     if (nonce_size != kGcmSuiteNonceSize)
@@ -293,6 +300,7 @@ class GnuTlsGcm final : public Aead::Impl {
 
   Result<void> seal(ByteSpan nonce, ByteSpan aad, ByteSpan in, MutableByteSpan out,
                     MutableByteSpan tag) const noexcept override {
+    CACHET_TRY(check_nonce(nonce.size(), in.size()));
     size_t produced = tag.size();
     int rc;
     if (contiguous(out, tag)) {
@@ -325,6 +333,7 @@ class GnuTlsGcm final : public Aead::Impl {
 
   Result<void> open(ByteSpan nonce, ByteSpan aad, ByteSpan in, ByteSpan tag,
                     MutableByteSpan out) const noexcept override {
+    CACHET_TRY(check_nonce(nonce.size(), in.size()));
     int rc;
     if (contiguous(in, tag)) {
       // The one-buffer call, as in seal(), into `out` (in place or not).
@@ -457,13 +466,16 @@ namespace {
 
 // Out-of-place calls take `in` and `out` of one length, either the same
 // buffer (in place) or disjoint: the backends stream from one to the other.
-Result<void> check_texts(ByteSpan in, MutableByteSpan out) noexcept {
-  if (in.size() != out.size()) return Error(ErrorCode::kInvalidArgument, "AEAD input and output lengths differ");
+[[gnu::cold, gnu::noinline]] Error bad_texts(const char* what) noexcept {
+  return Error(ErrorCode::kInvalidArgument, what);
+}
+
+inline Result<void> check_texts(ByteSpan in, MutableByteSpan out) noexcept {
+  if (in.size() != out.size()) return bad_texts("AEAD input and output lengths differ");
   if (in.empty() || in.data() == out.data()) return ok();
   const auto a = reinterpret_cast<uintptr_t>(in.data());
   const auto b = reinterpret_cast<uintptr_t>(out.data());
-  if (a < b + out.size() && b < a + in.size())
-    return Error(ErrorCode::kInvalidArgument, "AEAD input and output overlap");
+  if (a < b + out.size() && b < a + in.size()) return bad_texts("AEAD input and output overlap");
   return ok();
 }
 
@@ -479,7 +491,6 @@ Result<void> Aead::seal(ByteSpan nonce, ByteSpan aad, ByteSpan plaintext, Mutabl
   if (!impl_) return Error(ErrorCode::kWrongState, "AEAD moved from");
   if (tag.size() != impl_->tag_size) return Error(ErrorCode::kInvalidArgument, "AEAD tag size");
   CACHET_TRY(check_texts(plaintext, ciphertext));
-  CACHET_TRY(impl_->check_nonce(nonce.size(), plaintext.size()));
   return impl_->seal(nonce, aad, plaintext, ciphertext, tag);
 }
 
@@ -493,10 +504,14 @@ Result<void> Aead::open(ByteSpan nonce, ByteSpan aad, ByteSpan ciphertext, ByteS
   if (!impl_) return Error(ErrorCode::kWrongState, "AEAD moved from");
   if (tag.size() != impl_->tag_size) return Error(ErrorCode::kInvalidArgument, "AEAD tag size");
   CACHET_TRY(check_texts(ciphertext, plaintext));
-  CACHET_TRY(impl_->check_nonce(nonce.size(), ciphertext.size()));
   auto opened = impl_->open(nonce, aad, ciphertext, tag, plaintext);
-  // RFC 5116 §2.2: no plaintext is released when authentication fails.
-  if (!opened.ok()) secure_wipe(plaintext);
+  // RFC 5116 §2.2: no plaintext is released when authentication fails. A
+  // refused nonce or length (check_nonce) is refused before anything is
+  // written: the caller's buffer stays as it was.
+  if (!opened.ok() && opened.error().code() != ErrorCode::kBadNonce &&
+      opened.error().code() != ErrorCode::kInvalidArgument) {
+    secure_wipe(plaintext);
+  }
   return opened;
 }
 

@@ -46,25 +46,17 @@ Result<RecordProtection> RecordProtection::create(AeadAlgorithm alg, ByteSpan ke
   return RecordProtection(alg, std::move(aead), key, fixed_iv);
 }
 
-Result<const crypto::Aead*> RecordProtection::expanded() const noexcept {
-  if (!aead_) {
-    auto aead = crypto::Aead::create(alg_, ByteSpan(key_, key_size_), crypto::AeadBackend::kAuto,
-                                     crypto::AeadSharing::kOneThread);
-    if (!aead) return aead.error();
-    aead_.emplace(std::move(aead).value());
-  }
+Result<const crypto::Aead*> RecordProtection::expand() const noexcept {
+  auto aead = crypto::Aead::create(alg_, ByteSpan(key_, key_size_), crypto::AeadBackend::kAuto,
+                                   crypto::AeadSharing::kOneThread);
+  if (!aead) return aead.error();
+  aead_.emplace(std::move(aead).value());
   return &*aead_;
 }
 
-size_t RecordProtection::expansion(bool with_cid) const noexcept {
-  return explicit_nonce_size_ + tag_size_ + (with_cid ? 1 : 0);
-}
-
 size_t RecordProtection::nonce(const RecordHeader& h, uint8_t out[12]) const noexcept {
-  uint8_t seq64[8];
-  seq64[0] = static_cast<uint8_t>(h.epoch.value >> 8);
-  seq64[1] = static_cast<uint8_t>(h.epoch.value);
-  for (int i = 0; i < 6; ++i) seq64[2 + i] = static_cast<uint8_t>(h.sequence.value() >> (8 * (5 - i)));
+  uint8_t seq64[8];  // epoch(2) || sequence(6)
+  store_be<8>(seq64, uint64_t{h.epoch.value} << 48 | h.sequence.value());
   if (explicit_nonce_size_ == 0) {
     // RFC 7905 §2: the padded 64-bit sequence XORed into the 12-byte IV.
     std::memcpy(out, fixed_iv_, 12);
@@ -81,29 +73,24 @@ size_t RecordProtection::additional_data(const RecordHeader& h, size_t plaintext
   if (h.cid.empty()) {
     // RFC 6347 §4.1.2.1 / RFC 5246 §6.2.3.3: epoch(2) || seq(6) || type ||
     // version(2) || length(2). Stored directly: this runs for every record.
-    const uint64_t epoch_seq = uint64_t{h.epoch.value} << 48 | h.sequence.value();
-    for (int i = 0; i < 8; ++i) out[i] = static_cast<uint8_t>(epoch_seq >> (56 - 8 * i));
+    store_be<8>(out, uint64_t{h.epoch.value} << 48 | h.sequence.value());
     out[8] = static_cast<uint8_t>(h.type);
-    out[9] = static_cast<uint8_t>(h.version >> 8);
-    out[10] = static_cast<uint8_t>(h.version);
-    out[11] = static_cast<uint8_t>(plaintext_len >> 8);
-    out[12] = static_cast<uint8_t>(plaintext_len);
+    store_be<2>(out + 9, h.version);
+    store_be<2>(out + 11, plaintext_len);
     return 13;
   }
-  ByteWriter w(MutableByteSpan(out, kMaxAdditionalData));
-  {
-    // RFC 9146 §5.2.
-    w.u64(UINT64_MAX);  // seq_num_placeholder
-    w.u8(static_cast<uint8_t>(ContentType::kTls12Cid));
-    w.u8(static_cast<uint8_t>(h.cid.size()));
-    w.u8(static_cast<uint8_t>(ContentType::kTls12Cid));
-    w.u16(h.version);
-    w.u16(h.epoch.value);
-    w.u48(h.sequence.value());
-    w.bytes(h.cid);
-    w.u16(static_cast<uint16_t>(plaintext_len));  // length_of_DTLSInnerPlaintext
-  }
-  return w.size();
+  // RFC 9146 §5.2. seal() and open() refuse a CID over kMaxCidSize bytes,
+  // so the array has room.
+  const size_t n = h.cid.size();
+  store_be<8>(out, UINT64_MAX);  // seq_num_placeholder
+  out[8] = static_cast<uint8_t>(ContentType::kTls12Cid);
+  out[9] = static_cast<uint8_t>(n);
+  out[10] = static_cast<uint8_t>(ContentType::kTls12Cid);
+  store_be<2>(out + 11, h.version);
+  store_be<8>(out + 13, uint64_t{h.epoch.value} << 48 | h.sequence.value());
+  std::memcpy(out + 21, h.cid.data(), n);
+  store_be<2>(out + 21 + n, plaintext_len);  // length_of_DTLSInnerPlaintext
+  return 23 + n;
 }
 
 Result<size_t> RecordProtection::seal(const RecordHeader& in, ByteSpan payload,
@@ -116,16 +103,12 @@ Result<size_t> RecordProtection::seal(const RecordHeader& in, ByteSpan payload,
   const size_t total = header_size(in.cid.size()) + fragment_len;
   if (out.size() < total) return Error(ErrorCode::kBufferTooSmall, "record does not fit the output");
 
-  RecordHeader h = in;
-  h.length = static_cast<uint16_t>(fragment_len);
-  RecordHeader ad_header = in;  // the AAD uses the real type for plain records
-  if (with_cid) h.type = ContentType::kTls12Cid;
-
   ByteWriter w(out.first(total));
-  write_header(w, h);
+  write_header(w, with_cid ? ContentType::kTls12Cid : in.type, in, static_cast<uint16_t>(fragment_len));
   uint8_t nonce_bytes[12];
-  nonce(h, nonce_bytes);
-  w.bytes(ByteSpan(nonce_bytes + 4, explicit_nonce_size_));
+  nonce(in, nonce_bytes);
+  if (explicit_nonce_size_ == 8) w.u64(load_be<8>(nonce_bytes + 4));  // no memmove call for 8 bytes
+  else w.bytes(ByteSpan(nonce_bytes + 4, explicit_nonce_size_));
   MutableByteSpan body = w.reserve(inner_len);
   MutableByteSpan tag = w.reserve(tag_size_);
   CACHET_TRY(w.status());
@@ -157,7 +140,7 @@ Result<size_t> RecordProtection::seal(const RecordHeader& in, ByteSpan payload,
   return total;
 #endif
   uint8_t ad[kMaxAdditionalData];
-  const size_t ad_len = additional_data(ad_header, inner_len, ad);
+  const size_t ad_len = additional_data(in, inner_len, ad);  // the real type for plain records
   CACHET_ASSIGN_OR_RETURN(const crypto::Aead* aead, expanded());
   CACHET_TRY(aead->seal(ByteSpan(nonce_bytes, 12), ByteSpan(ad, ad_len), plaintext, body, tag));
   return total;
@@ -168,6 +151,7 @@ Result<OpenedRecord> RecordProtection::open(const RecordHeader& h, MutableByteSp
   if (fragment.size() < explicit_nonce_size_ + tag_size_) {
     return Error(ErrorCode::kDecodeError, "record shorter than nonce and tag");
   }
+  if (h.cid.size() > kMaxCidSize) return Error(ErrorCode::kInvalidArgument, "CID too long");
   const bool with_cid = h.type == ContentType::kTls12Cid;
   uint8_t nonce_bytes[12];
   std::memcpy(nonce_bytes, fixed_iv_, fixed_iv_size_);

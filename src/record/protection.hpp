@@ -42,7 +42,15 @@ class RecordProtection {
   crypto::AeadAlgorithm algorithm() const noexcept { return alg_; }
   // Bytes a payload grows by: explicit nonce + tag, plus the real_type byte of
   // a DTLSInnerPlaintext when the record carries a CID.
-  size_t expansion(bool with_cid) const noexcept;
+  size_t expansion(bool with_cid) const noexcept {
+    return size_t{explicit_nonce_size_} + tag_size_ + (with_cid ? 1 : 0);
+  }
+  // The plaintext length of a record without a CID whose fragment is
+  // `fragment_size` bytes (0 when it is too short to hold nonce and tag).
+  size_t plaintext_size(size_t fragment_size) const noexcept {
+    const size_t expansion = size_t{explicit_nonce_size_} + tag_size_;
+    return fragment_size > expansion ? fragment_size - expansion : 0;
+  }
 
   // Writes header and protected fragment into `out` (the payload is read
   // where it lies and may be anywhere, `out` included). `header` gives type (the
@@ -73,7 +81,11 @@ class RecordProtection {
  private:
   RecordProtection(crypto::AeadAlgorithm alg, crypto::Aead aead, ByteSpan key, ByteSpan fixed_iv) noexcept;
   // The expanded AEAD, rebuilt from key_ after release_expanded_key().
-  Result<const crypto::Aead*> expanded() const noexcept;
+  Result<const crypto::Aead*> expanded() const noexcept {
+    if (aead_) [[likely]] return &*aead_;
+    return expand();
+  }
+  Result<const crypto::Aead*> expand() const noexcept;
   size_t nonce(const RecordHeader& header, uint8_t out[12]) const noexcept;
   static size_t additional_data(const RecordHeader& header, size_t plaintext_len, uint8_t* out) noexcept;
 

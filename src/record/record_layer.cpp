@@ -186,7 +186,9 @@ void RecordLayer::process_record(const RawRecord& raw, MutableByteSpan fragment,
     case ReplayWindow::Verdict::kTooOld: return drop(DropReason::kTooOld);
   }
 
-  const MutableByteSpan destination = is_cid_record ? MutableByteSpan() : sink.plaintext_buffer(h.type, fragment.size());
+  const size_t plaintext_size = epoch->protection->plaintext_size(fragment.size());
+  const MutableByteSpan destination =
+      is_cid_record || plaintext_size == 0 ? MutableByteSpan() : sink.plaintext_buffer(h.type, plaintext_size);
   auto opened = epoch->protection->open(h, fragment, destination);
   if (!opened) {
     switch (opened.error().code()) {
@@ -226,15 +228,6 @@ Result<void> RecordLayer::advance_write_sequence(SequenceNumber next) {
   return ok();
 }
 
-size_t RecordLayer::overhead(Epoch epoch) const noexcept {
-  const WriteEpoch* w = epoch == write_.epoch ? &write_
-                        : previous_write_ && previous_write_->epoch == epoch ? &*previous_write_
-                                                                              : nullptr;
-  if (w == nullptr || !w->protection) return kDtls12HeaderSize;
-  const bool cid = !send_cid_.empty();
-  return header_size(cid ? send_cid_.size() : 0) + w->protection->expansion(cid);
-}
-
 Result<size_t> RecordLayer::seal(Epoch epoch, ContentType type, ByteSpan payload, MutableByteSpan out) {
   WriteEpoch* w = find_write_epoch(epoch);
   if (w == nullptr) return Error(ErrorCode::kWrongState, "write epoch not available");
@@ -253,9 +246,8 @@ Result<size_t> RecordLayer::seal(Epoch epoch, ContentType type, ByteSpan payload
   if (!w->protection) {
     const size_t total = kDtls12HeaderSize + payload.size();
     if (out.size() < total) return Error(ErrorCode::kBufferTooSmall, "record does not fit the output");
-    h.length = static_cast<uint16_t>(payload.size());
     ByteWriter writer(out.first(total));
-    write_header(writer, h);
+    write_header(writer, h.type, h, static_cast<uint16_t>(payload.size()));
     writer.bytes(payload);
     CACHET_TRY(writer.status());
     ++stats_.sent;

@@ -74,12 +74,12 @@ class RecordSink {
   virtual ~RecordSink() = default;
   virtual void on_record(const Record& record) = 0;
   // Where a protected record of `type` may be decrypted to instead of in
-  // place in the datagram: at least `size` bytes that stay valid until the
-  // on_record() call that follows (if the record authenticates), not inside
-  // the datagram; empty (the default) for in place. Asked only when the type
-  // is known before decryption (not for tls12_cid records). A connection
-  // gives application data a receive-queue buffer, so the plaintext is
-  // written once, where the application reads it.
+  // place in the datagram: at least `size` bytes (the plaintext's length)
+  // that stay valid until the on_record() call that follows (if the record
+  // authenticates), not inside the datagram; empty (the default) for in
+  // place. Asked only when the type is known before decryption (not for
+  // tls12_cid records). A connection gives application data a receive-queue
+  // buffer, so the plaintext is written once, where the application reads it.
   virtual MutableByteSpan plaintext_buffer(ContentType type, size_t size) {
     (void)type;
     (void)size;
@@ -200,5 +200,15 @@ class RecordLayer final : public RecordSealer {
   size_t future_bytes_ = 0;
   RecordStats stats_;
 };
+
+// Inline: Connection::write asks it for every record.
+inline size_t RecordLayer::overhead(Epoch epoch) const noexcept {
+  const WriteEpoch* w = epoch == write_.epoch ? &write_
+                        : previous_write_ && previous_write_->epoch == epoch ? &*previous_write_
+                                                                              : nullptr;
+  if (w == nullptr || !w->protection) return kDtls12HeaderSize;
+  const bool cid = !send_cid_.empty();
+  return header_size(cid ? send_cid_.size() : 0) + w->protection->expansion(cid);
+}
 
 }  // namespace cachet::record

@@ -57,6 +57,11 @@ void ReplayWindow::mark(SequenceNumber seq) noexcept {
     return;
   }
   if (s > highest_) {
+    if (!large_ && s - highest_ < 64) {  // the default window, in order: one shift
+      small_ = small_ << (s - highest_) | 1;
+      highest_ = s;
+      return;
+    }
     shift(s - highest_);
     highest_ = s;
     words()[0] |= 1;

@@ -21,7 +21,20 @@ enum class ContentType : uint8_t {
   kAck = 26,
 };
 
-bool is_known_content_type(uint8_t v) noexcept;
+constexpr bool is_known_content_type(uint8_t v) noexcept {
+  switch (static_cast<ContentType>(v)) {
+    case ContentType::kChangeCipherSpec:
+    case ContentType::kAlert:
+    case ContentType::kHandshake:
+    case ContentType::kApplicationData:
+    case ContentType::kHeartbeat:
+    case ContentType::kTls12Cid:
+    case ContentType::kAck:
+      return true;
+    default:
+      return false;
+  }
+}
 
 // ProtocolVersion on the wire (RFC 6347 §4.1: the one's complement encoding).
 enum class ProtocolVersion : uint16_t {
