@@ -19,12 +19,6 @@ Result<void> ByteReader::copy_to(MutableByteSpan out) noexcept {
   return ok();
 }
 
-Result<void> ByteReader::skip(size_t n) noexcept {
-  auto b = bytes(n);
-  if (!b) return b.error();
-  return ok();
-}
-
 ByteSpan ByteReader::rest() noexcept {
   ByteSpan out = data_.subspan(pos_);
   pos_ = data_.size();

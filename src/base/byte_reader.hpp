@@ -43,9 +43,13 @@ class ByteReader {
     pos_ += n;
     return out;
   }
+  Result<void> skip(size_t n) noexcept {
+    if (remaining() < n) return truncated("byte string runs past the end");
+    pos_ += n;
+    return ok();
+  }
   // Copies exactly out.size() bytes.
   Result<void> copy_to(MutableByteSpan out) noexcept;
-  Result<void> skip(size_t n) noexcept;
   // Everything that is left (may be empty).
   ByteSpan rest() noexcept;
 

@@ -199,7 +199,12 @@ void RecordLayer::process_record(const RawRecord& raw, MutableByteSpan fragment,
       default: return drop(DropReason::kMalformed);
     }
   }
-  if (opened->plaintext.size() + (is_cid_record ? 1 : 0) > receive_plaintext_limit_) {
+  // The plaintext's pointer and length as two scalars: copied as one
+  // 16-byte span, they stalled on open()'s two separate stores of them
+  // (store forwarding, perf session 9).
+  uint8_t* const plaintext = opened->plaintext.data();
+  const size_t opened_size = opened->plaintext.size();
+  if (opened_size + (is_cid_record ? 1 : 0) > receive_plaintext_limit_) {
     return drop(DropReason::kOversized);
   }
   // Authenticated: only now may state change.
@@ -210,8 +215,9 @@ void RecordLayer::process_record(const RawRecord& raw, MutableByteSpan fragment,
     return drop(DropReason::kBadInnerPlaintext);
   }
   ++stats_.accepted;
-  const bool in_sink_buffer = !destination.empty() && opened->plaintext.data() == destination.data();
-  sink.on_record(Record{inner, h.epoch, h.sequence, is_cid_record, opened->plaintext, in_sink_buffer});
+  const bool in_sink_buffer = !destination.empty() && plaintext == destination.data();
+  sink.on_record(Record{inner, h.epoch, h.sequence, is_cid_record, MutableByteSpan(plaintext, opened_size),
+                        in_sink_buffer});
 }
 
 RecordLayer::WriteEpoch* RecordLayer::find_write_epoch(Epoch epoch) noexcept {

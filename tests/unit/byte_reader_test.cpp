@@ -156,4 +156,38 @@ BOOST_AUTO_TEST_CASE(every_truncation_of_nested_structure_fails) {
   BOOST_TEST(!parse(ByteReader(longer)));
 }
 
+// load_be/store_be (base/bytes.hpp), which the readers and writers use: every
+// width 1..8, at every alignment, against a byte-at-a-time reference; a store
+// touches exactly its Width bytes.
+template <size_t Width>
+void check_big_endian_width() {
+  uint8_t buf[24];
+  for (size_t offset = 0; offset < 8; ++offset) {
+    for (uint64_t seed : {0x0123456789abcdefull, 0xfedcba9876543210ull, 0x8000000000000001ull, ~0ull}) {
+      for (size_t i = 0; i < sizeof buf; ++i) buf[i] = static_cast<uint8_t>(0xa5 ^ i);
+      const uint64_t mask = Width == 8 ? ~0ull : (uint64_t{1} << (8 * Width)) - 1;
+      const uint64_t v = seed & mask;
+      cachet::store_be<Width>(buf + offset, seed);  // bits above Width bytes are dropped
+      uint64_t reference = 0;
+      for (size_t i = 0; i < Width; ++i) reference = reference << 8 | buf[offset + i];
+      BOOST_TEST(reference == v, "width " << Width << " offset " << offset);
+      BOOST_TEST(cachet::load_be<Width>(buf + offset) == v, "width " << Width << " offset " << offset);
+      for (size_t i = 0; i < sizeof buf; ++i) {
+        if (i < offset || i >= offset + Width) BOOST_TEST(buf[i] == static_cast<uint8_t>(0xa5 ^ i));
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(load_and_store_every_width) {
+  check_big_endian_width<1>();
+  check_big_endian_width<2>();
+  check_big_endian_width<3>();
+  check_big_endian_width<4>();
+  check_big_endian_width<5>();
+  check_big_endian_width<6>();
+  check_big_endian_width<7>();
+  check_big_endian_width<8>();
+}
+
 BOOST_AUTO_TEST_SUITE_END()
