@@ -55,11 +55,18 @@ class DatagramPacker {
 
 }  // namespace
 
+// A flight has at most five entries (a full server flight: ServerHello,
+// Certificate, ServerKeyExchange, CertificateRequest, ServerHelloDone); one
+// allocation holds them, instead of the vector growing 1, 2, 4, 8.
+constexpr size_t kFlightEntriesReserved = 5;
+
 void Flight::add_handshake(record::Epoch epoch, HandshakeType type, uint16_t message_seq, Bytes body) {
+  if (entries_.capacity() == 0) entries_.reserve(kFlightEntriesReserved);
   entries_.push_back(FlightEntry{record::ContentType::kHandshake, epoch, type, message_seq, std::move(body)});
 }
 
 void Flight::add_change_cipher_spec(record::Epoch epoch) {
+  if (entries_.capacity() == 0) entries_.reserve(kFlightEntriesReserved);
   entries_.push_back(FlightEntry{record::ContentType::kChangeCipherSpec, epoch, HandshakeType::kHelloRequest, 0, Bytes{1}});
 }
 

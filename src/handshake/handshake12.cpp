@@ -190,12 +190,23 @@ Result<void> Handshake12::derive_keys(ByteSpan premaster) {
 Result<void> Handshake12::derive_key_block() {
   const CipherSuite& s = *params_.suite;
   w_->master_mac.emplace(s.prf_hash, params_.master_secret);
-  CACHET_ASSIGN_OR_RETURN(KeyBlock kb, handshake::derive_key_block(*w_->master_mac, s.aead, params_.client_random,
-                                                                   params_.server_random));
-  DirectionKeys& mine = config_.is_server ? kb.server_write : kb.client_write;
-  DirectionKeys& theirs = config_.is_server ? kb.client_write : kb.server_write;
-  CACHET_ASSIGN_OR_RETURN(auto write, record::RecordProtection::create(s.aead, mine.key, mine.iv));
-  CACHET_ASSIGN_OR_RETURN(auto read, record::RecordProtection::create(s.aead, theirs.key, theirs.iv));
+  // Derived into the stack (wiped on every way out), not into five
+  // SecretBytes: a resumed handshake is short enough for that to show.
+  const KeyBlockLayout layout = key_block_layout(s.aead);
+  struct WipedBlock {
+    uint8_t bytes[kMaxKeyBlockSize];
+    ~WipedBlock() { secure_wipe(bytes, sizeof bytes); }
+  } block;
+  if (layout.size() > sizeof block.bytes) return fail(AlertDescription::kInternalError, "key block too large");
+  const MutableByteSpan kb(block.bytes, layout.size());
+  CACHET_TRY(handshake::derive_key_block_into(*w_->master_mac, s.aead, params_.client_random, params_.server_random, kb));
+  const bool server = config_.is_server;
+  CACHET_ASSIGN_OR_RETURN(auto write, record::RecordProtection::create(
+                                          s.aead, server ? layout.server_key(kb) : layout.client_key(kb),
+                                          server ? layout.server_iv(kb) : layout.client_iv(kb)));
+  CACHET_ASSIGN_OR_RETURN(auto read, record::RecordProtection::create(
+                                         s.aead, server ? layout.client_key(kb) : layout.server_key(kb),
+                                         server ? layout.client_iv(kb) : layout.server_iv(kb)));
   w_->pending_write.emplace(std::move(write));
   w_->pending_read.emplace(std::move(read));
   return ok();

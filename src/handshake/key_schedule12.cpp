@@ -46,15 +46,24 @@ Result<KeyBlock> derive_key_block(crypto::HashAlgorithm prf, crypto::AeadAlgorit
   return derive_key_block(mac, aead, client_random, server_random);
 }
 
+KeyBlockLayout key_block_layout(crypto::AeadAlgorithm aead) noexcept {
+  return {crypto::aead_params(aead).key_size, record::fixed_iv_size(aead)};
+}
+
+Result<void> derive_key_block_into(crypto::Hmac& master_mac, crypto::AeadAlgorithm aead, ByteSpan client_random,
+                                   ByteSpan server_random, MutableByteSpan out) {
+  if (out.size() != key_block_layout(aead).size()) return Error(ErrorCode::kInternal, "key block buffer size");
+  return crypto::tls12_prf(master_mac, "key expansion", server_random, client_random, out);
+}
+
 Result<KeyBlock> derive_key_block(crypto::Hmac& master_mac, crypto::AeadAlgorithm aead, ByteSpan client_random,
                                   ByteSpan server_random) {
-  const size_t key_len = crypto::aead_params(aead).key_size;
-  const size_t iv_len = record::fixed_iv_size(aead);
-  SecretBytes block(2 * key_len + 2 * iv_len);
-  CACHET_TRY(crypto::tls12_prf(master_mac, "key expansion", server_random, client_random, block.mutable_span()));
-  ByteSpan b = block.span();
-  KeyBlock kb{{SecretBytes(b.subspan(0, key_len)), SecretBytes(b.subspan(2 * key_len, iv_len))},
-              {SecretBytes(b.subspan(key_len, key_len)), SecretBytes(b.subspan(2 * key_len + iv_len, iv_len))}};
+  const KeyBlockLayout layout = key_block_layout(aead);
+  SecretBytes block(layout.size());
+  CACHET_TRY(derive_key_block_into(master_mac, aead, client_random, server_random, block.mutable_span()));
+  const ByteSpan b = block.span();
+  KeyBlock kb{{SecretBytes(layout.client_key(b)), SecretBytes(layout.client_iv(b))},
+              {SecretBytes(layout.server_key(b)), SecretBytes(layout.server_iv(b))}};
   return kb;
 }
 

@@ -40,6 +40,27 @@ struct KeyBlock {
   DirectionKeys server_write;
 };
 
+// RFC 5246 §6.3: the key block's size for an AEAD suite and where each part
+// lies in it: client_write_key, server_write_key, client_write_IV,
+// server_write_IV.
+struct KeyBlockLayout {
+  size_t key_len;
+  size_t iv_len;
+  size_t size() const noexcept { return 2 * key_len + 2 * iv_len; }
+  ByteSpan client_key(ByteSpan block) const noexcept { return block.subspan(0, key_len); }
+  ByteSpan server_key(ByteSpan block) const noexcept { return block.subspan(key_len, key_len); }
+  ByteSpan client_iv(ByteSpan block) const noexcept { return block.subspan(2 * key_len, iv_len); }
+  ByteSpan server_iv(ByteSpan block) const noexcept { return block.subspan(2 * key_len + iv_len, iv_len); }
+};
+KeyBlockLayout key_block_layout(crypto::AeadAlgorithm aead) noexcept;
+// The largest key block of any suite (AES-256 or ChaCha20 keys, 12-byte IVs).
+inline constexpr size_t kMaxKeyBlockSize = 2 * 32 + 2 * 12;
+
+// The key block into `out` (key_block_layout(aead).size() bytes; the caller
+// wipes it). The handshake derives into a stack buffer: no allocation.
+Result<void> derive_key_block_into(crypto::Hmac& master_mac, crypto::AeadAlgorithm aead, ByteSpan client_random,
+                                   ByteSpan server_random, MutableByteSpan out);
+
 // RFC 5246 §6.3: key_block = PRF(master, "key expansion", server_random + client_random),
 // partitioned as client_write_key, server_write_key, client_write_IV, server_write_IV.
 Result<KeyBlock> derive_key_block(crypto::HashAlgorithm prf, crypto::AeadAlgorithm aead, ByteSpan master,
