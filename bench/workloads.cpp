@@ -523,6 +523,12 @@ int loss_client(Stack& stack, const Config& config, int port, int count, int par
     Clock::time_point start;
   };
   std::vector<Attempt> active;
+  // Finished attempts' sockets stay open until the run ends: closed, the
+  // kernel could give a later client the same port, and `cachet proxy` (which
+  // knows clients by address) would hand its ClientHello to the server's
+  // established connection of the earlier one, never to complete (seen as
+  // one "gave up after 60 s" in 100, in any column).
+  std::vector<int> spent;
   int started = 0, finished = 0;
   Datagram buf;
   while (finished < count) {
@@ -565,7 +571,7 @@ int loss_client(Stack& stack, const Config& config, int port, int count, int par
       else done = false;
       if (done) {
         std::fflush(stdout);
-        close(a.fd);
+        spent.push_back(a.fd);
         active.erase(active.begin() + static_cast<long>(i));
         ++finished;
       } else {
@@ -573,6 +579,7 @@ int loss_client(Stack& stack, const Config& config, int port, int count, int par
       }
     }
   }
+  for (int fd : spent) close(fd);
   return 0;
 }
 
