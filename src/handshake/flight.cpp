@@ -1,6 +1,7 @@
 #include "handshake/flight.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "base/byte_writer.hpp"
 #include "handshake/handshake_header.hpp"
@@ -74,6 +75,16 @@ size_t Flight::body_bytes() const noexcept {
   size_t n = 0;
   for (const auto& e : entries_) n += e.body.size();
   return n;
+}
+
+void Flight::shrink_to_fit() noexcept {
+  if (entries_.capacity() == entries_.size()) return;
+  try {
+    std::vector<FlightEntry>(std::make_move_iterator(entries_.begin()), std::make_move_iterator(entries_.end()))
+        .swap(entries_);
+  } catch (...) {
+    // Out of memory: keep the larger vector; nothing is lost.
+  }
 }
 
 void Flight::clear() noexcept {

@@ -31,6 +31,8 @@ class Flight {
   const std::vector<FlightEntry>& entries() const noexcept { return entries_; }
   size_t body_bytes() const noexcept;
   void clear() noexcept;
+  // Gives back the entries reserved beyond those in use (best effort).
+  void shrink_to_fit() noexcept;
 
   // Cuts the whole flight into records (fresh record sequence numbers each
   // time: RFC 6347 §4.2.4 retransmits messages, never records) and packs them

@@ -160,6 +160,8 @@ void HandshakeTransport::release(bool keep_final_flight) noexcept {
   if (!keep_final_flight) {
     flight_.clear();
     flight_sent_ = false;
+  } else {
+    flight_.shrink_to_fit();  // kept for the connection's life: no spare entries
   }
   timer_.stop();
 }

@@ -110,6 +110,20 @@ BOOST_AUTO_TEST_CASE(small_messages_share_a_datagram) {
   BOOST_TEST(out[0].size() == 3 * (13 + 12) + 80 + 150 + 13 + 1);
 }
 
+// A flight reserves its entries once; the final flight a connection keeps
+// after the handshake gives the spare ones back, entries intact.
+BOOST_AUTO_TEST_CASE(kept_flight_gives_back_spare_entries) {
+  Flight f;
+  f.add_change_cipher_spec(Epoch(0));
+  f.add_handshake(Epoch(1), HandshakeType::kFinished, 5, message_bytes(12, 7));
+  BOOST_TEST(f.entries().capacity() >= 5u);  // one allocation for a whole flight
+  f.shrink_to_fit();
+  BOOST_TEST(f.entries().capacity() == 2u);
+  BOOST_TEST_REQUIRE(f.entries().size() == 2u);
+  BOOST_TEST((f.entries()[0].content == ContentType::kChangeCipherSpec));
+  BOOST_TEST((f.entries()[1].body == message_bytes(12, 7)));
+}
+
 BOOST_AUTO_TEST_CASE(mtu_too_small_is_an_error) {
   record::RecordLayer sender;
   Flight f;
