@@ -38,7 +38,8 @@ ByteWriter::Prefix ByteWriter::begin_prefix(size_t width) noexcept {
     fail(Error(ErrorCode::kInvalidArgument, "length prefix width must be 1..4"));
     return p;
   }
-  big_endian(0, width);
+  uint8_t* out = grow(width);  // patched by end_prefix()
+  if (out != nullptr) std::memset(out, 0, width);
   ++open_prefixes_;
   return p;
 }

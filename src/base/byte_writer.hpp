@@ -82,11 +82,6 @@ class ByteWriter {
     uint8_t* out = grow(Width);
     if (out != nullptr) store_be<Width>(out, v);
   }
-  void big_endian(uint64_t v, size_t width) noexcept {
-    uint8_t* out = grow(width);
-    if (out == nullptr) return;
-    for (size_t i = 0; i < width; ++i) out[i] = static_cast<uint8_t>(v >> (8 * (width - 1 - i)));
-  }
   uint8_t* grow(size_t n) noexcept {
     if (n > room_) return grow_slow(n);
     uint8_t* out = base_ + size_;

@@ -20,6 +20,17 @@ inline ByteSpan as_bytes(std::string_view s) noexcept {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
+// True when `a` and `b` share bytes without starting at the same address.
+// The AEAD and the record layer take the same buffer (in place) or disjoint
+// ones, never a partial overlap. Compared as integers: `<` between pointers
+// into unrelated objects is unspecified.
+inline bool partially_overlaps(ByteSpan a, ByteSpan b) noexcept {
+  if (a.empty() || b.empty() || a.data() == b.data()) return false;
+  const auto x = reinterpret_cast<uintptr_t>(a.data());
+  const auto y = reinterpret_cast<uintptr_t>(b.data());
+  return x < y + b.size() && y < x + a.size();
+}
+
 // Big-endian integers of 1..8 bytes at a raw pointer, as whole loads and
 // stores of 1, 2, 4 or 8 bytes and byte swaps: ByteReader and ByteWriter use
 // these after their bounds checks, and the record layer's nonce and

@@ -93,7 +93,6 @@ struct ParseResult {
   return result;
 }
 
-
 // Header size for a record carrying `cid_size` bytes of CID (0: plain header).
 constexpr size_t header_size(size_t cid_size) noexcept {
   return kDtls12HeaderSize + cid_size;

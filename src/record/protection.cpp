@@ -119,8 +119,7 @@ Result<size_t> RecordProtection::seal(const RecordHeader& in, ByteSpan payload,
   // record, and the fuzzer's null cipher are assembled in the record first
   // and sealed in place.
   ByteSpan plaintext = payload;
-  const bool partial_overlap = !payload.empty() && payload.data() != body.data() &&
-                               payload.data() < body.data() + body.size() && body.data() < payload.data() + payload.size();
+  const bool partial_overlap = partially_overlaps(payload, body);
 #if defined(CACHET_UNSAFE_FUZZER_MODE)
   constexpr bool kNullCipher = true;
 #else
